@@ -1,0 +1,273 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { isCidr, isPrivateCidr, parseCidr } from "../components/shared/cidr";
+import { Problems, show } from "../components/shared/validation";
+
+/** Config namespace: the project name in Pulumi.yaml. */
+export const NAMESPACE = "aws-webapp";
+
+/** Retention values CloudWatch Logs accepts (days). */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)$/;
+const DB_CLASS = /^db\.[a-z][a-z0-9-]*\d[a-z0-9-]*\.(micro|small|medium|large|\d*xlarge)$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+function int(min: number, max: number) {
+    const range = `expected an integer from ${min} to ${max}`;
+    return z
+        .number({ error: (i) => (i.input === undefined ? "is required" : `is not a number: ${range}`) })
+        .int({ error: `is not a whole number: ${range}` })
+        .min(min, { error: `is out of range: ${range}` })
+        .max(max, { error: `is out of range: ${range}` });
+}
+
+function num(min: number, max: number, what: string) {
+    return z
+        .number({ error: `is not a number: expected ${what}` })
+        .refine((n) => n >= min && n <= max, { error: `is out of range: expected ${what}` });
+}
+
+function str(expected: string) {
+    return z.string({ error: `is not a string: expected ${expected}` });
+}
+
+function bool() {
+    return z.boolean({ error: "is not a boolean: expected true or false" });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+    return z.enum(values, { error: `is not one of ${values.map((v) => JSON.stringify(v)).join(", ")}` });
+}
+
+const email = str("an email address").regex(EMAIL, { error: "is not a valid email address" });
+const emails = z.array(email, { error: "is not a list: expected a list of email addresses" }).max(20, {
+    error: "has too many entries: expected at most 20 email addresses",
+});
+
+/**
+ * The schema of one environment's configuration: every key, its type, its
+ * default and what it means. This is the single place defaults live;
+ * Pulumi.yaml declares the same keys (a test keeps them in step).
+ */
+export const environmentSchema = z
+    .object({
+        environment: oneOf(["dev", "prod"])
+            .default("dev")
+            .describe("Environment class: prod turns on protections (deletion protection, retained data, minimum retention)."),
+        availabilityZones: int(2, 6).default(2).describe("Number of availability zones the VPC spans."),
+        vpcCidr: str("an IPv4 CIDR block")
+            .refine(isCidr, { error: "is not a valid IPv4 CIDR block" })
+            .refine((c) => !isCidr(c) || isPrivateCidr(parseCidr(c)!), { error: "is not a private (RFC 1918) range" })
+            .refine((c) => !isCidr(c) || (parseCidr(c)!.prefix >= 16 && parseCidr(c)!.prefix <= 24), {
+                error: "has a prefix outside /16 to /24 (the sizes a VPC accepts with room for three tiers)",
+            })
+            .default("10.0.0.0/16")
+            .describe("VPC IPv4 CIDR block, private range, /16 to /24."),
+        natStrategy: oneOf(["None", "Single", "OnePerAz"])
+            .default("None")
+            .describe("NAT gateways: None (instances egress from public subnets), Single, or OnePerAz."),
+        ingress: oneOf(["alb", "httpApi"])
+            .default("alb")
+            .describe("Ingress in front of the service: alb (Application Load Balancer) or httpApi (HTTP API + VPC link)."),
+        instanceType: str("an EC2 instance type")
+            .regex(INSTANCE_TYPE, { error: "is not an EC2 instance type such as t4g.small" })
+            .default("t4g.small")
+            .describe("EC2 instance type of the ECS capacity (its CPU architecture follows: a Graviton type means arm64)."),
+        minInstances: int(0, 100).default(1).describe("Auto Scaling group minimum size."),
+        maxInstances: int(1, 100).default(1).describe("Auto Scaling group maximum size."),
+        desiredInstances: int(0, 100).default(1).describe("Auto Scaling group desired size at creation."),
+        onDemandPercentage: int(0, 100)
+            .default(100)
+            .describe("Share of instances above the base launched on demand; the rest are spot (0 = all spot)."),
+        taskCpu: int(256, 16384).default(512).describe("Task CPU units (1024 = one vCPU)."),
+        taskMemory: int(512, 122880).default(1024).describe("Task memory in MiB."),
+        containerPort: int(1024, 65535).default(3000).describe("Port the application container listens on."),
+        desiredTasks: int(0, 100).default(1).describe("Service desired task count at creation."),
+        minTasks: int(0, 100).default(1).describe("Service auto scaling minimum task count."),
+        maxTasks: int(1, 100).default(1).describe("Service auto scaling maximum task count."),
+        cpuTargetPercent: int(10, 95).default(70).describe("Target average CPU utilisation for service auto scaling (%)."),
+        image: str("a container image reference")
+            .regex(/^[a-z0-9./:@_-]+$/i, { error: "is not a container image reference" })
+            .optional()
+            .describe("Prebuilt container image; when unset the sample app in app/ is built and pushed to ECR."),
+        dbInstanceClass: str("an RDS instance class")
+            .regex(DB_CLASS, { error: "is not an RDS instance class such as db.t4g.micro" })
+            .default("db.t4g.micro")
+            .describe("RDS instance class."),
+        dbEngineVersion: oneOf(["16", "17"]).default("17").describe("PostgreSQL major version."),
+        dbAllocatedStorageGb: int(20, 65536).default(20).describe("Initial database storage (GiB, gp3)."),
+        dbMaxAllocatedStorageGb: int(20, 65536).default(100).describe("Storage autoscaling ceiling (GiB)."),
+        dbMultiAz: bool().default(false).describe("Run the database as a Multi-AZ deployment."),
+        dbBackupRetentionDays: int(1, 35).default(1).describe("Automated backup retention (days)."),
+        dbPerformanceInsights: bool().default(false).describe("Enable Performance Insights (7 days, free tier)."),
+        logRetentionDays: z
+            .number({ error: "is not a number: expected a CloudWatch Logs retention in days" })
+            .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+                error: `is not a CloudWatch Logs retention: expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
+            })
+            .default(7)
+            .describe("Retention of every log group the stack creates (days)."),
+        billingThresholdUsdPerDay: num(0.01, 100000, "a daily charge in USD above 0 and at most 100000")
+            .default(1)
+            .describe("Alarm when the estimated daily charge reaches this many USD."),
+        billingEmails: emails.default([]).describe("Email addresses notified by the billing alarm and budget."),
+        monthlyBudgetUsd: num(1, 1000000, "a monthly amount in USD from 1 to 1000000")
+            .optional()
+            .describe("Monthly AWS Budget amount (USD); unset means no budget."),
+        alarmEmails: emails.default([]).describe("Email addresses subscribed to the operations alarm topic."),
+        domainName: str("a host name")
+            .regex(HOSTNAME, { error: "is not a valid DNS host name" })
+            .optional()
+            .describe("Host name for the application (ACM certificate and alias record); unset means none."),
+        hostedZoneName: str("a Route 53 hosted zone name")
+            .regex(HOSTNAME, { error: "is not a valid DNS zone name" })
+            .optional()
+            .describe("Existing Route 53 public hosted zone that holds domainName."),
+        wafEnabled: bool().default(false).describe("Attach a WAFv2 web ACL to the load balancer."),
+        tags: z
+            .record(
+                str("a tag key").regex(/^[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u, { error: "is not a valid tag key" }),
+                str("a tag value").max(256, { error: "is longer than 256 characters" }),
+                { error: "is not a map of tag keys to string values" },
+            )
+            .default({})
+            .describe("Tags added to every taggable resource."),
+    })
+    .strict();
+
+export type EnvironmentConfig = z.output<typeof environmentSchema> & {
+    /** Stack name, for naming. */
+    readonly stack: string;
+    /** AWS region of the stack (the aws:region key). */
+    readonly region: string;
+    /** CPU architecture derived from the instance type. */
+    readonly architecture: "x86_64" | "arm64";
+};
+
+/** Keys of the schema, in declaration order. */
+export const CONFIG_KEYS = Object.keys(environmentSchema.shape) as (keyof typeof environmentSchema.shape)[];
+
+/** Graviton families (t4g, m7g, c7gn, r8gd ...) are arm64; the rest are x86_64. */
+export function architectureOf(instanceType: string): "x86_64" | "arm64" {
+    const family = instanceType.split(".")[0];
+    return /^[a-z]+\d+[a-z-]*g[a-z-]*$/.test(family) && !/^(g|inf|dl)\d/.test(family) ? "arm64" : "x86_64";
+}
+
+/** The zod type name of a key once default/optional wrappers are removed. */
+function baseType(schema: z.ZodType): string {
+    let def = (schema as any).def;
+    while (def.type === "default" || def.type === "optional" || def.type === "pipe") {
+        def = (def.innerType ?? def.in).def;
+    }
+    return def.type;
+}
+
+/** Keys whose values are strings: never JSON-decoded ("17" stays "17"). */
+const STRING_KEYS = new Set<string>(
+    CONFIG_KEYS.filter((k) => ["string", "enum"].includes(baseType(environmentSchema.shape[k]))),
+);
+
+/**
+ * Parses a config value the way Pulumi stores it (always a string): JSON for
+ * numbers, booleans, lists and maps; string-typed keys and anything that is
+ * not JSON stay strings.
+ */
+export function decodeConfigValue(key: string, raw: string): unknown {
+    if (STRING_KEYS.has(key)) return raw;
+    try {
+        return JSON.parse(raw);
+    } catch {
+        return raw;
+    }
+}
+
+/**
+ * Turns the engine's flat config map (`ns:key` -> string) into this
+ * project's raw keys and decoded values. An empty string is how Pulumi.yaml
+ * declares "unset" for optional keys.
+ */
+export function decodeConfig(flat: Record<string, string>): Record<string, unknown> {
+    const prefix = `${NAMESPACE}:`;
+    const raw: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(flat)) {
+        if (k.startsWith(prefix) && v !== "") raw[k.slice(prefix.length)] = decodeConfigValue(k.slice(prefix.length), v);
+    }
+    return raw;
+}
+
+/**
+ * Validates a whole environment: every bad key is reported in one error that
+ * names the key, the value and what was expected. Pure: no Pulumi calls, so
+ * it runs (and fails) before any resource is registered.
+ *
+ * @param raw keys without namespace, values decoded (see decodeConfigValue)
+ */
+export function parseEnvironmentConfig(
+    raw: Record<string, unknown>,
+    stack: string,
+    region: string | undefined,
+): EnvironmentConfig {
+    const problems = new Problems(`stack "${stack}" configuration`);
+    if (region === undefined) problems.add(`aws:region: is required: expected an AWS region such as us-east-1`);
+    else problems.expect(REGION.test(region), "aws:region", region, "is not an AWS region such as us-east-1");
+
+    const known = new Set<string>(CONFIG_KEYS);
+    for (const key of Object.keys(raw)) {
+        if (!known.has(key)) problems.add(`${NAMESPACE}:${key}: is not a known key (known keys: ${CONFIG_KEYS.join(", ")})`);
+    }
+    const input = Object.fromEntries(Object.entries(raw).filter(([k]) => known.has(k)));
+    const parsed = environmentSchema.safeParse(input);
+    if (!parsed.success) {
+        problems.addZodIssues(parsed.error.issues, input, `${NAMESPACE}:`);
+        problems.throwIfAny();
+    }
+    const c = parsed.data!;
+    const key = (k: string) => `${NAMESPACE}:${k}`;
+    const ordered = (lo: keyof typeof c, hi: keyof typeof c, what: string) =>
+        problems.expect(
+            (c[lo] as number) <= (c[hi] as number),
+            key(lo),
+            c[lo],
+            `is greater than ${key(hi)} (${show(c[hi])}): ${what}`,
+        );
+    ordered("minInstances", "maxInstances", "expected min <= max");
+    ordered("minInstances", "desiredInstances", "expected min <= desired <= max");
+    ordered("desiredInstances", "maxInstances", "expected min <= desired <= max");
+    ordered("minTasks", "maxTasks", "expected min <= max");
+    ordered("minTasks", "desiredTasks", "expected min <= desired <= max");
+    ordered("desiredTasks", "maxTasks", "expected min <= desired <= max");
+    ordered("dbAllocatedStorageGb", "dbMaxAllocatedStorageGb", "expected the storage ceiling to be at least the initial size");
+    problems.expect(
+        c.taskMemory >= c.taskCpu / 1024 * 512,
+        key("taskMemory"),
+        c.taskMemory,
+        `is too small for ${key("taskCpu")} ${c.taskCpu}: expected at least ${(c.taskCpu / 1024) * 512} MiB`,
+    );
+    problems.expect(
+        (c.domainName === undefined) === (c.hostedZoneName === undefined) &&
+            (c.domainName === undefined || c.domainName === c.hostedZoneName || c.domainName.endsWith(`.${c.hostedZoneName}`)),
+        key("domainName"),
+        c.domainName,
+        `expected together with ${key("hostedZoneName")} and inside that zone (${show(c.hostedZoneName)})`,
+    );
+    if (c.environment === "prod") {
+        problems.expect(c.dbBackupRetentionDays >= 7, key("dbBackupRetentionDays"), c.dbBackupRetentionDays, "is below 7: prod keeps at least 7 days of backups");
+        problems.expect(c.logRetentionDays >= 30, key("logRetentionDays"), c.logRetentionDays, "is below 30: prod keeps logs at least 30 days");
+    }
+    problems.throwIfAny();
+    return { ...c, stack, region: region!, architecture: architectureOf(c.instanceType) };
+}
+
+/** Reads and validates the current stack's configuration through Pulumi. */
+export function loadEnvironmentConfig(): EnvironmentConfig {
+    return parseEnvironmentConfig(
+        decodeConfig(pulumi.runtime.allConfig()),
+        pulumi.getStack(),
+        new pulumi.Config("aws").get("region"),
+    );
+}

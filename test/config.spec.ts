@@ -1,0 +1,242 @@
+import { failsBeforeRegistering, mocksReady } from "./harness/mocks";
+import { evaluateStack, readStackConfig, ROOT } from "./harness/stack";
+import { expect } from "chai";
+import * as fc from "fast-check";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import {
+    architectureOf,
+    CONFIG_KEYS,
+    decodeConfig,
+    environmentSchema,
+    NAMESPACE,
+    parseEnvironmentConfig,
+} from "../stacks/config";
+import { isCidr, parseCidr } from "../components/shared/cidr";
+
+/** Validates a dev-like config with some keys replaced; returns the error message. */
+function errorFor(raw: Record<string, unknown>, region: string | null = "us-east-1"): string {
+    try {
+        parseEnvironmentConfig(raw, "dev", region ?? undefined);
+    } catch (e: any) {
+        return e.message;
+    }
+    throw new Error(`expected ${JSON.stringify(raw)} to be refused`);
+}
+
+describe("stack configuration", () => {
+    before(() => mocksReady);
+
+    it("accepts an empty config and applies the schema defaults", () => {
+        const c = parseEnvironmentConfig({}, "dev", "us-east-1");
+        expect(c).to.include({ environment: "dev", availabilityZones: 2, vpcCidr: "10.0.0.0/16", natStrategy: "None" });
+        expect(c.taskCpu).to.equal(512);
+        expect(c.taskMemory).to.equal(1024);
+        expect(c.architecture).to.equal("arm64");
+    });
+
+    it("loads both real stack files without error", () => {
+        for (const stack of ["dev", "prod"]) {
+            const flat = readStackConfig(stack);
+            const c = parseEnvironmentConfig(decodeConfig(flat), stack, flat["aws:region"]);
+            expect(c.environment).to.equal(stack);
+        }
+    });
+
+    describe("refuses bad values with the key, the value and what was expected", () => {
+        it("malformed and out-of-range CIDRs", () => {
+            expect(errorFor({ vpcCidr: "10.0.0.0/33" })).to.contain(
+                'aws-webapp:vpcCidr: "10.0.0.0/33" is not a valid IPv4 CIDR block',
+            );
+            expect(errorFor({ vpcCidr: "256.0.0.0/16" })).to.contain("is not a valid IPv4 CIDR block");
+            expect(errorFor({ vpcCidr: "10.0.0.1/16" })).to.contain("is not a valid IPv4 CIDR block");
+            expect(errorFor({ vpcCidr: "8.8.0.0/16" })).to.contain(
+                'aws-webapp:vpcCidr: "8.8.0.0/16" is not a private (RFC 1918) range',
+            );
+            expect(errorFor({ vpcCidr: "10.0.0.0/8" })).to.contain("has a prefix outside /16 to /24");
+        });
+
+        it("negative, zero-where-invalid and non-integer counts", () => {
+            expect(errorFor({ minTasks: -1 })).to.contain(
+                "aws-webapp:minTasks: -1 is out of range: expected an integer from 0 to 100",
+            );
+            expect(errorFor({ maxTasks: 0 })).to.contain("aws-webapp:maxTasks: 0 is out of range");
+            expect(errorFor({ availabilityZones: 1 })).to.contain(
+                "aws-webapp:availabilityZones: 1 is out of range: expected an integer from 2 to 6",
+            );
+            expect(errorFor({ desiredTasks: 1.5 })).to.contain(
+                "aws-webapp:desiredTasks: 1.5 is not a whole number: expected an integer from 0 to 100",
+            );
+        });
+
+        it("min greater than max, and desired outside min..max", () => {
+            expect(errorFor({ minInstances: 3, maxInstances: 2, desiredInstances: 2 })).to.contain(
+                'aws-webapp:minInstances: 3 is greater than aws-webapp:maxInstances (2): expected min <= max',
+            );
+            expect(errorFor({ minTasks: 1, maxTasks: 4, desiredTasks: 5 })).to.contain(
+                "aws-webapp:desiredTasks: 5 is greater than aws-webapp:maxTasks (4)",
+            );
+            expect(errorFor({ dbAllocatedStorageGb: 100, dbMaxAllocatedStorageGb: 50 })).to.contain(
+                "aws-webapp:dbAllocatedStorageGb: 100 is greater than aws-webapp:dbMaxAllocatedStorageGb (50)",
+            );
+        });
+
+        it("malformed email addresses", () => {
+            expect(errorFor({ billingEmails: ["ops@example.com", "not-an-email"] })).to.contain(
+                'aws-webapp:billingEmails.1: "not-an-email" is not a valid email address',
+            );
+            expect(errorFor({ alarmEmails: "ops@example.com" })).to.contain(
+                "aws-webapp:alarmEmails: \"ops@example.com\" is not a list",
+            );
+        });
+
+        it("unknown enum values", () => {
+            expect(errorFor({ natStrategy: "Double" })).to.contain(
+                'aws-webapp:natStrategy: "Double" is not one of "None", "Single", "OnePerAz"',
+            );
+            expect(errorFor({ dbEngineVersion: "15" })).to.contain('aws-webapp:dbEngineVersion: "15" is not one of "16", "17"');
+            expect(errorFor({ environment: "staging" })).to.contain('aws-webapp:environment: "staging" is not one of');
+        });
+
+        it("wrong types", () => {
+            expect(errorFor({ availabilityZones: "two" })).to.contain(
+                'aws-webapp:availabilityZones: "two" is not a number: expected an integer from 2 to 6',
+            );
+            expect(errorFor({ dbMultiAz: "yes" })).to.contain(
+                'aws-webapp:dbMultiAz: "yes" is not a boolean: expected true or false',
+            );
+            expect(errorFor({ tags: ["a"] })).to.contain("aws-webapp:tags: [\"a\"] is not a map of tag keys");
+        });
+
+        it("absurd sizes", () => {
+            expect(errorFor({ dbAllocatedStorageGb: 10 })).to.contain(
+                "aws-webapp:dbAllocatedStorageGb: 10 is out of range: expected an integer from 20 to 65536",
+            );
+            expect(errorFor({ taskMemory: 10_000_000 })).to.contain("aws-webapp:taskMemory: 10000000 is out of range");
+            expect(errorFor({ maxInstances: 5000 })).to.contain("aws-webapp:maxInstances: 5000 is out of range");
+            expect(errorFor({ billingThresholdUsdPerDay: 0 })).to.contain(
+                "aws-webapp:billingThresholdUsdPerDay: 0 is out of range: expected a daily charge in USD above 0",
+            );
+            expect(errorFor({ logRetentionDays: 10 })).to.contain(
+                "aws-webapp:logRetentionDays: 10 is not a CloudWatch Logs retention: expected one of 1, 3, 5, 7, 14, 30",
+            );
+            expect(errorFor({ instanceType: "huge" })).to.contain(
+                'aws-webapp:instanceType: "huge" is not an EC2 instance type such as t4g.small',
+            );
+        });
+
+        it("unknown keys, missing or bad region, and prod minimums", () => {
+            expect(errorFor({ vpcCdir: "10.0.0.0/16" })).to.contain("aws-webapp:vpcCdir: is not a known key");
+            expect(errorFor({}, null)).to.contain("aws:region: is required");
+            expect(errorFor({}, "mars-1")).to.contain('aws:region: "mars-1" is not an AWS region');
+            expect(errorFor({ environment: "prod", dbBackupRetentionDays: 1, logRetentionDays: 7 }))
+                .to.contain("aws-webapp:dbBackupRetentionDays: 1 is below 7")
+                .and.to.contain("aws-webapp:logRetentionDays: 7 is below 30");
+            expect(errorFor({ domainName: "app.example.com" })).to.contain(
+                "aws-webapp:domainName: \"app.example.com\" expected together with aws-webapp:hostedZoneName",
+            );
+        });
+
+        it("lists every bad key in one error", () => {
+            const message = errorFor({ vpcCidr: "x", natStrategy: "Some", minTasks: -2, billingEmails: ["@"] });
+            for (const key of ["vpcCidr", "natStrategy", "minTasks", "billingEmails.0"]) {
+                expect(message).to.contain(`aws-webapp:${key}:`);
+            }
+            expect(message).to.match(/^stack "dev" configuration: invalid values:/);
+        });
+    });
+
+    describe("through the real program", () => {
+        it("refuses a bad stack configuration before any resource is registered", async () => {
+            const message = await failsBeforeRegistering(() =>
+                evaluateStack("dev", { "aws-webapp:vpcCidr": "10.0.0.0/33", "aws-webapp:minTasks": "-1" }),
+            );
+            expect(message).to.contain('aws-webapp:vpcCidr: "10.0.0.0/33" is not a valid IPv4 CIDR block');
+            expect(message).to.contain("aws-webapp:minTasks: -1 is out of range");
+        });
+
+        it("refuses a wrong type coming from the YAML before any resource is registered", async () => {
+            const message = await failsBeforeRegistering(() =>
+                evaluateStack("prod", { "aws-webapp:availabilityZones": "three" }),
+            );
+            expect(message).to.contain('aws-webapp:availabilityZones: "three" is not a number');
+        });
+    });
+
+    describe("declarations", () => {
+        const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+            name: string;
+            config: Record<string, { type?: string; description?: string; default?: unknown }>;
+        };
+
+        it("Pulumi.yaml declares exactly the schema's keys, with its descriptions and defaults", () => {
+            expect(project.name).to.equal(NAMESPACE);
+            const declared = Object.keys(project.config).map((k) => k.replace(`${NAMESPACE}:`, ""));
+            expect(declared).to.deep.equal(CONFIG_KEYS);
+            const defaults = environmentSchema.parse({});
+            for (const key of CONFIG_KEYS) {
+                const decl = project.config[`${NAMESPACE}:${key}`];
+                expect(decl.description, key).to.equal(environmentSchema.shape[key].description);
+                // The CLI hands defaults over as strings, like any other value.
+                const flat = decl.default === undefined ? {} : { [`${NAMESPACE}:${key}`]: typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default) };
+                expect(decodeConfig(flat)[key], key).to.deep.equal((defaults as Record<string, unknown>)[key]);
+            }
+        });
+
+        it("README's configuration table lists every key with its default", () => {
+            const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+            const defaults = environmentSchema.parse({}) as Record<string, unknown>;
+            for (const key of CONFIG_KEYS) {
+                const shown = defaults[key] === undefined ? "unset" : JSON.stringify(defaults[key]);
+                expect(readme, key).to.contain(`| \`${key}\` | ${shown} |`);
+            }
+        });
+    });
+
+    describe("pure helpers (property-based)", () => {
+        it("every canonical IPv4 CIDR is accepted and round-trips", () => {
+            fc.assert(
+                fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (ip, prefix) => {
+                    const parts = ip.split(".").map(Number);
+                    const addr = ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+                    const net = prefix === 0 ? 0 : (addr & (0xffffffff << (32 - prefix))) >>> 0;
+                    const text = `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${prefix}`;
+                    const parsed = parseCidr(text);
+                    return parsed !== undefined && parsed.address === net && parsed.prefix === prefix;
+                }),
+            );
+        });
+
+        it("host bits, big octets and big prefixes are refused", () => {
+            fc.assert(
+                fc.property(fc.integer({ min: 256, max: 999 }), fc.integer({ min: 33, max: 99 }), (octet, prefix) => {
+                    return !isCidr(`10.${octet}.0.0/16`) && !isCidr(`10.0.0.0/${prefix}`) && !isCidr("10.0.0.1/24");
+                }),
+            );
+        });
+
+        it("any integer outside a count's range is refused, any inside accepted", () => {
+            fc.assert(
+                fc.property(fc.integer({ min: -1000, max: 1000 }), (n) => {
+                    const ok = n >= 2 && n <= 6;
+                    try {
+                        parseEnvironmentConfig({ availabilityZones: n }, "dev", "us-east-1");
+                        return ok;
+                    } catch (e: any) {
+                        return !ok && e.message.includes(`aws-webapp:availabilityZones: ${n} is out of range`);
+                    }
+                }),
+            );
+        });
+
+        it("derives the CPU architecture from the instance type", () => {
+            expect(architectureOf("t4g.small")).to.equal("arm64");
+            expect(architectureOf("m7gd.large")).to.equal("arm64");
+            expect(architectureOf("c7gn.xlarge")).to.equal("arm64");
+            expect(architectureOf("t3.medium")).to.equal("x86_64");
+            expect(architectureOf("t3a.small")).to.equal("x86_64");
+            expect(architectureOf("g4dn.xlarge")).to.equal("x86_64");
+        });
+    });
+});

@@ -1,0 +1,63 @@
+/**
+ * Evaluates a whole stack the way `pulumi up` would run it, without the CLI:
+ * the real Pulumi.<stack>.yaml becomes the config map, the mocks take the
+ * stack's name and region, and the real index.ts is loaded afresh. Returns
+ * every registration and the resolved stack outputs.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, record, Recording, setMockRegion, settle, valueOf } from "./mocks";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export interface StackEvaluation {
+    readonly recording: Recording;
+    readonly outputs: Record<string, unknown>;
+    readonly config: Record<string, string>;
+}
+
+/** Reads Pulumi.<stack>.yaml into the flat string map the engine passes a program. */
+export function readStackConfig(stack: string, root = ROOT): Record<string, string> {
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    return flattenConfig(doc.config ?? {});
+}
+
+/** Config values as the engine hands them over: strings, JSON for the rest. */
+export function flattenConfig(config: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+}
+
+/** Resolves every exported Output of a program module. */
+async function resolveExports(mod: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(mod)) {
+        if (k === "__esModule") continue;
+        out[k] = await valueOf(v as pulumi.Input<string>);
+    }
+    return out;
+}
+
+/**
+ * Runs the real program (index.ts) for a stack under the mocks.
+ * @param overrides config keys to add or replace (full `ns:key` names), for error-path tests
+ */
+export async function evaluateStack(stack: string, overrides: Record<string, string> = {}): Promise<StackEvaluation> {
+    const config = { ...readStackConfig(stack), ...overrides };
+    await installMocks(stack);
+    setMockRegion(config["aws:region"] ?? "us-east-1");
+    pulumi.runtime.setAllConfig(config);
+    const entry = require.resolve(path.join(ROOT, "index.ts"));
+    delete require.cache[entry];
+    let mod: Record<string, unknown> = {};
+    const recording = await record(() => {
+        mod = require(entry);
+    });
+    const outputs = await resolveExports(mod);
+    await settle();
+    return { recording, outputs, config };
+}
