@@ -58,7 +58,9 @@ export const environmentSchema = z
     .object({
         environment: oneOf(["dev", "prod"])
             .default("dev")
-            .describe("Environment class: prod turns on protections (deletion protection, retained data, minimum retention)."),
+            .describe(
+                "Environment class: prod turns on protections (deletion protection, retained data, minimum retention).",
+            ),
         availabilityZones: int(2, 6).default(2).describe("Number of availability zones the VPC spans."),
         vpcCidr: str("an IPv4 CIDR block")
             .refine(isCidr, { error: "is not a valid IPv4 CIDR block" })
@@ -73,11 +75,15 @@ export const environmentSchema = z
             .describe("NAT gateways: None (instances egress from public subnets), Single, or OnePerAz."),
         ingress: oneOf(["alb", "httpApi"])
             .default("alb")
-            .describe("Ingress in front of the service: alb (Application Load Balancer) or httpApi (HTTP API + VPC link)."),
+            .describe(
+                "Ingress in front of the service: alb (Application Load Balancer) or httpApi (HTTP API + VPC link).",
+            ),
         instanceType: str("an EC2 instance type")
             .regex(INSTANCE_TYPE, { error: "is not an EC2 instance type such as t4g.small" })
             .default("t4g.small")
-            .describe("EC2 instance type of the ECS capacity (its CPU architecture follows: a Graviton type means arm64)."),
+            .describe(
+                "EC2 instance type of the ECS capacity (its CPU architecture follows: a Graviton type means arm64).",
+            ),
         minInstances: int(0, 100).default(1).describe("Auto Scaling group minimum size."),
         maxInstances: int(1, 100).default(1).describe("Auto Scaling group maximum size."),
         desiredInstances: int(0, 100).default(1).describe("Auto Scaling group desired size at creation."),
@@ -90,7 +96,9 @@ export const environmentSchema = z
         desiredTasks: int(0, 100).default(1).describe("Service desired task count at creation."),
         minTasks: int(0, 100).default(1).describe("Service auto scaling minimum task count."),
         maxTasks: int(1, 100).default(1).describe("Service auto scaling maximum task count."),
-        cpuTargetPercent: int(10, 95).default(70).describe("Target average CPU utilisation for service auto scaling (%)."),
+        cpuTargetPercent: int(10, 95)
+            .default(70)
+            .describe("Target average CPU utilisation for service auto scaling (%)."),
         image: str("a container image reference")
             .regex(/^[a-z0-9./:@_-]+$/i, { error: "is not a container image reference" })
             .optional()
@@ -195,7 +203,8 @@ export function decodeConfig(flat: Record<string, string>): Record<string, unkno
     const prefix = `${NAMESPACE}:`;
     const raw: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(flat)) {
-        if (k.startsWith(prefix) && v !== "") raw[k.slice(prefix.length)] = decodeConfigValue(k.slice(prefix.length), v);
+        if (k.startsWith(prefix) && v !== "")
+            raw[k.slice(prefix.length)] = decodeConfigValue(k.slice(prefix.length), v);
     }
     return raw;
 }
@@ -218,7 +227,8 @@ export function parseEnvironmentConfig(
 
     const known = new Set<string>(CONFIG_KEYS);
     for (const key of Object.keys(raw)) {
-        if (!known.has(key)) problems.add(`${NAMESPACE}:${key}: is not a known key (known keys: ${CONFIG_KEYS.join(", ")})`);
+        if (!known.has(key))
+            problems.add(`${NAMESPACE}:${key}: is not a known key (known keys: ${CONFIG_KEYS.join(", ")})`);
     }
     const input = Object.fromEntries(Object.entries(raw).filter(([k]) => known.has(k)));
     const parsed = environmentSchema.safeParse(input);
@@ -241,23 +251,39 @@ export function parseEnvironmentConfig(
     ordered("minTasks", "maxTasks", "expected min <= max");
     ordered("minTasks", "desiredTasks", "expected min <= desired <= max");
     ordered("desiredTasks", "maxTasks", "expected min <= desired <= max");
-    ordered("dbAllocatedStorageGb", "dbMaxAllocatedStorageGb", "expected the storage ceiling to be at least the initial size");
+    ordered(
+        "dbAllocatedStorageGb",
+        "dbMaxAllocatedStorageGb",
+        "expected the storage ceiling to be at least the initial size",
+    );
     problems.expect(
-        c.taskMemory >= c.taskCpu / 1024 * 512,
+        c.taskMemory >= (c.taskCpu / 1024) * 512,
         key("taskMemory"),
         c.taskMemory,
         `is too small for ${key("taskCpu")} ${c.taskCpu}: expected at least ${(c.taskCpu / 1024) * 512} MiB`,
     );
     problems.expect(
         (c.domainName === undefined) === (c.hostedZoneName === undefined) &&
-            (c.domainName === undefined || c.domainName === c.hostedZoneName || c.domainName.endsWith(`.${c.hostedZoneName}`)),
+            (c.domainName === undefined ||
+                c.domainName === c.hostedZoneName ||
+                c.domainName.endsWith(`.${c.hostedZoneName}`)),
         key("domainName"),
         c.domainName,
         `expected together with ${key("hostedZoneName")} and inside that zone (${show(c.hostedZoneName)})`,
     );
     if (c.environment === "prod") {
-        problems.expect(c.dbBackupRetentionDays >= 7, key("dbBackupRetentionDays"), c.dbBackupRetentionDays, "is below 7: prod keeps at least 7 days of backups");
-        problems.expect(c.logRetentionDays >= 30, key("logRetentionDays"), c.logRetentionDays, "is below 30: prod keeps logs at least 30 days");
+        problems.expect(
+            c.dbBackupRetentionDays >= 7,
+            key("dbBackupRetentionDays"),
+            c.dbBackupRetentionDays,
+            "is below 7: prod keeps at least 7 days of backups",
+        );
+        problems.expect(
+            c.logRetentionDays >= 30,
+            key("logRetentionDays"),
+            c.logRetentionDays,
+            "is below 30: prod keeps logs at least 30 days",
+        );
     }
     problems.throwIfAny();
     return { ...c, stack, region: region!, architecture: architectureOf(c.instanceType) };

@@ -72,7 +72,7 @@ describe("stack configuration", () => {
 
         it("min greater than max, and desired outside min..max", () => {
             expect(errorFor({ minInstances: 3, maxInstances: 2, desiredInstances: 2 })).to.contain(
-                'aws-webapp:minInstances: 3 is greater than aws-webapp:maxInstances (2): expected min <= max',
+                "aws-webapp:minInstances: 3 is greater than aws-webapp:maxInstances (2): expected min <= max",
             );
             expect(errorFor({ minTasks: 1, maxTasks: 4, desiredTasks: 5 })).to.contain(
                 "aws-webapp:desiredTasks: 5 is greater than aws-webapp:maxTasks (4)",
@@ -87,7 +87,7 @@ describe("stack configuration", () => {
                 'aws-webapp:billingEmails.1: "not-an-email" is not a valid email address',
             );
             expect(errorFor({ alarmEmails: "ops@example.com" })).to.contain(
-                "aws-webapp:alarmEmails: \"ops@example.com\" is not a list",
+                'aws-webapp:alarmEmails: "ops@example.com" is not a list',
             );
         });
 
@@ -95,7 +95,9 @@ describe("stack configuration", () => {
             expect(errorFor({ natStrategy: "Double" })).to.contain(
                 'aws-webapp:natStrategy: "Double" is not one of "None", "Single", "OnePerAz"',
             );
-            expect(errorFor({ dbEngineVersion: "15" })).to.contain('aws-webapp:dbEngineVersion: "15" is not one of "16", "17"');
+            expect(errorFor({ dbEngineVersion: "15" })).to.contain(
+                'aws-webapp:dbEngineVersion: "15" is not one of "16", "17"',
+            );
             expect(errorFor({ environment: "staging" })).to.contain('aws-webapp:environment: "staging" is not one of');
         });
 
@@ -106,7 +108,7 @@ describe("stack configuration", () => {
             expect(errorFor({ dbMultiAz: "yes" })).to.contain(
                 'aws-webapp:dbMultiAz: "yes" is not a boolean: expected true or false',
             );
-            expect(errorFor({ tags: ["a"] })).to.contain("aws-webapp:tags: [\"a\"] is not a map of tag keys");
+            expect(errorFor({ tags: ["a"] })).to.contain('aws-webapp:tags: ["a"] is not a map of tag keys');
         });
 
         it("absurd sizes", () => {
@@ -134,7 +136,7 @@ describe("stack configuration", () => {
                 .to.contain("aws-webapp:dbBackupRetentionDays: 1 is below 7")
                 .and.to.contain("aws-webapp:logRetentionDays: 7 is below 30");
             expect(errorFor({ domainName: "app.example.com" })).to.contain(
-                "aws-webapp:domainName: \"app.example.com\" expected together with aws-webapp:hostedZoneName",
+                'aws-webapp:domainName: "app.example.com" expected together with aws-webapp:hostedZoneName',
             );
         });
 
@@ -179,7 +181,13 @@ describe("stack configuration", () => {
                 const decl = project.config[`${NAMESPACE}:${key}`];
                 expect(decl.description, key).to.equal(environmentSchema.shape[key].description);
                 // The CLI hands defaults over as strings, like any other value.
-                const flat = decl.default === undefined ? {} : { [`${NAMESPACE}:${key}`]: typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default) };
+                const flat =
+                    decl.default === undefined
+                        ? {}
+                        : {
+                              [`${NAMESPACE}:${key}`]:
+                                  typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default),
+                          };
                 expect(decodeConfig(flat)[key], key).to.deep.equal((defaults as Record<string, unknown>)[key]);
             }
         });

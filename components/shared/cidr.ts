@@ -34,6 +34,6 @@ export function isCidr(text: string): boolean {
 /** True when the block lies in 10/8, 172.16/12 or 192.168/16 (RFC 1918). */
 export function isPrivateCidr(cidr: Cidr): boolean {
     const inside = (base: number, prefix: number) =>
-        cidr.prefix >= prefix && (cidr.address >>> (32 - prefix)) === (base >>> (32 - prefix));
+        cidr.prefix >= prefix && cidr.address >>> (32 - prefix) === base >>> (32 - prefix);
     return inside(0x0a000000, 8) || inside(0xac100000, 12) || inside(0xc0a80000, 16);
 }

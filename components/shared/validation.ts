@@ -62,7 +62,8 @@ export class Problems {
         for (const issue of issues) {
             const path = issue.path.map(String).join(".");
             const value = issue.path.reduce<unknown>(
-                (acc, k) => (acc !== null && typeof acc === "object" ? (acc as Record<PropertyKey, unknown>)[k] : undefined),
+                (acc, k) =>
+                    acc !== null && typeof acc === "object" ? (acc as Record<PropertyKey, unknown>)[k] : undefined,
                 input,
             );
             this.lines.push(`${prefix}${path}: ${show(value)} ${issue.message}`);
