@@ -149,24 +149,70 @@ function awsxVpcOutputs(name: string, inputs: Record<string, any>, id: string): 
 /** Computed outputs per resource type, on top of the inputs. */
 const COMPUTED: Record<string, Computed> = {
     "awsx:ec2:Vpc": awsxVpcOutputs,
-    "aws:ec2/vpc:Vpc": (_n, i, id) => ({ arn: arn("ec2", `vpc/${id}`), defaultSecurityGroupId: `sg-default-${id}`, mainRouteTableId: `rtb-main-${id}`, cidrBlock: i.cidrBlock }),
+    "aws:ec2/vpc:Vpc": (_n, i, id) => ({
+        arn: arn("ec2", `vpc/${id}`),
+        defaultSecurityGroupId: `sg-default-${id}`,
+        mainRouteTableId: `rtb-main-${id}`,
+        cidrBlock: i.cidrBlock,
+    }),
     "aws:ec2/securityGroup:SecurityGroup": (_n, _i, id) => ({ arn: arn("ec2", `security-group/${id}`) }),
-    "aws:ec2/launchTemplate:LaunchTemplate": (_n, _i, id) => ({ arn: arn("ec2", `launch-template/${id}`), latestVersion: 1, defaultVersion: 1 }),
-    "aws:ec2/vpcEndpoint:VpcEndpoint": (_n, _i, id) => ({ arn: arn("ec2", `vpc-endpoint/${id}`), dnsEntries: [{ dnsName: `${id}.vpce.amazonaws.com`, hostedZoneId: "Z7HUB22UULQXV" }] }),
+    "aws:ec2/launchTemplate:LaunchTemplate": (_n, _i, id) => ({
+        arn: arn("ec2", `launch-template/${id}`),
+        latestVersion: 1,
+        defaultVersion: 1,
+    }),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (_n, _i, id) => ({
+        arn: arn("ec2", `vpc-endpoint/${id}`),
+        dnsEntries: [{ dnsName: `${id}.vpce.amazonaws.com`, hostedZoneId: "Z7HUB22UULQXV" }],
+    }),
     "aws:ec2/flowLog:FlowLog": (_n, _i, id) => ({ arn: arn("ec2", `vpc-flow-log/${id}`) }),
     "aws:cloudwatch/logGroup:LogGroup": (n, i) => ({ arn: arn("logs", `log-group:${i.name ?? n}`) }),
-    "aws:iam/role:Role": (n, i) => ({ arn: arn("iam", `role/${i.name ?? n}`, true), uniqueId: `AROA${hex(serial, 17).toUpperCase()}` }),
-    "aws:iam/policy:Policy": (n, i) => ({ arn: arn("iam", `policy/${i.name ?? n}`, true), policyId: `ANPA${hex(serial, 17).toUpperCase()}` }),
+    "aws:iam/role:Role": (n, i) => ({
+        arn: arn("iam", `role/${i.name ?? n}`, true),
+        uniqueId: `AROA${hex(serial, 17).toUpperCase()}`,
+    }),
+    "aws:iam/policy:Policy": (n, i) => ({
+        arn: arn("iam", `policy/${i.name ?? n}`, true),
+        policyId: `ANPA${hex(serial, 17).toUpperCase()}`,
+    }),
     "aws:iam/instanceProfile:InstanceProfile": (n, i) => ({ arn: arn("iam", `instance-profile/${i.name ?? n}`, true) }),
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_n, i) => ({ arn: arn("iam", `oidc-provider/${String(i.url ?? "").replace(/^https:\/\//, "")}`, true) }),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_n, i) => ({
+        arn: arn("iam", `oidc-provider/${String(i.url ?? "").replace(/^https:\/\//, "")}`, true),
+    }),
     "aws:ecs/cluster:Cluster": (n, i) => ({ arn: arn("ecs", `cluster/${i.name ?? n}`), name: i.name ?? n }),
-    "aws:ecs/service:Service": (n, i) => ({ id: arn("ecs", `service/${i.cluster ?? "cluster"}/${i.name ?? n}`), name: i.name ?? n }),
-    "aws:ecs/taskDefinition:TaskDefinition": (n, i) => ({ arn: arn("ecs", `task-definition/${i.family ?? n}:1`), arnWithoutRevision: arn("ecs", `task-definition/${i.family ?? n}`), revision: 1 }),
-    "aws:ecs/capacityProvider:CapacityProvider": (n, i) => ({ arn: arn("ecs", `capacity-provider/${i.name ?? n}`), name: i.name ?? n }),
-    "aws:ecr/repository:Repository": (n, i) => ({ arn: arn("ecr", `repository/${i.name ?? n}`), name: i.name ?? n, repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${i.name ?? n}`, registryId: ACCOUNT_ID }),
-    "aws:autoscaling/group:Group": (n, i) => ({ arn: arn("autoscaling", `autoScalingGroup:uuid:autoScalingGroupName/${i.name ?? n}`), name: i.name ?? n }),
-    "aws:lb/loadBalancer:LoadBalancer": (n, _i, id) => ({ arn: arn("elasticloadbalancing", `loadbalancer/app/${n}/${id}`), arnSuffix: `app/${n}/${id}`, dnsName: `${n}-${hex(serial, 8)}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" }),
-    "aws:lb/targetGroup:TargetGroup": (n, _i, id) => ({ arn: arn("elasticloadbalancing", `targetgroup/${n}/${id}`), arnSuffix: `targetgroup/${n}/${id}` }),
+    "aws:ecs/service:Service": (n, i) => ({
+        id: arn("ecs", `service/${i.cluster ?? "cluster"}/${i.name ?? n}`),
+        name: i.name ?? n,
+    }),
+    "aws:ecs/taskDefinition:TaskDefinition": (n, i) => ({
+        arn: arn("ecs", `task-definition/${i.family ?? n}:1`),
+        arnWithoutRevision: arn("ecs", `task-definition/${i.family ?? n}`),
+        revision: 1,
+    }),
+    "aws:ecs/capacityProvider:CapacityProvider": (n, i) => ({
+        arn: arn("ecs", `capacity-provider/${i.name ?? n}`),
+        name: i.name ?? n,
+    }),
+    "aws:ecr/repository:Repository": (n, i) => ({
+        arn: arn("ecr", `repository/${i.name ?? n}`),
+        name: i.name ?? n,
+        repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${i.name ?? n}`,
+        registryId: ACCOUNT_ID,
+    }),
+    "aws:autoscaling/group:Group": (n, i) => ({
+        arn: arn("autoscaling", `autoScalingGroup:uuid:autoScalingGroupName/${i.name ?? n}`),
+        name: i.name ?? n,
+    }),
+    "aws:lb/loadBalancer:LoadBalancer": (n, _i, id) => ({
+        arn: arn("elasticloadbalancing", `loadbalancer/app/${n}/${id}`),
+        arnSuffix: `app/${n}/${id}`,
+        dnsName: `${n}-${hex(serial, 8)}.${region}.elb.amazonaws.com`,
+        zoneId: "Z35SXDOTRQ7X7K",
+    }),
+    "aws:lb/targetGroup:TargetGroup": (n, _i, id) => ({
+        arn: arn("elasticloadbalancing", `targetgroup/${n}/${id}`),
+        arnSuffix: `targetgroup/${n}/${id}`,
+    }),
     "aws:lb/listener:Listener": (n, _i, id) => ({ arn: arn("elasticloadbalancing", `listener/app/${n}/${id}`) }),
     "aws:rds/instance:Instance": (n, i, id) => {
         const host = `${i.identifier ?? n}.c${hex(serial, 11)}.${region}.rds.amazonaws.com`;
@@ -180,34 +226,83 @@ const COMPUTED: Record<string, Computed> = {
             resourceId: `db-${hex(serial, 26).toUpperCase()}`,
             hostedZoneId: "Z2R2ITUGPM61AM",
             masterUserSecrets: i.manageMasterUserPassword
-                ? [{ secretArn: arn("secretsmanager", `secret:rds!${id}-AbCdEf`), kmsKeyId: arn("kms", "key/aws-rds"), secretStatus: "active" }]
+                ? [
+                      {
+                          secretArn: arn("secretsmanager", `secret:rds!${id}-AbCdEf`),
+                          kmsKeyId: arn("kms", "key/aws-rds"),
+                          secretStatus: "active",
+                      },
+                  ]
                 : [],
         };
     },
     "aws:rds/subnetGroup:SubnetGroup": (n, i) => ({ arn: arn("rds", `subgrp:${i.name ?? n}`), name: i.name ?? n }),
     "aws:rds/parameterGroup:ParameterGroup": (n, i) => ({ arn: arn("rds", `pg:${i.name ?? n}`), name: i.name ?? n }),
-    "aws:s3/bucket:Bucket": (n, i) => ({ arn: `arn:aws:s3:::${i.bucket ?? n}`, bucket: i.bucket ?? n, bucketRegionalDomainName: `${i.bucket ?? n}.s3.${region}.amazonaws.com`, region }),
-    "aws:s3/bucketV2:BucketV2": (n, i) => ({ arn: `arn:aws:s3:::${i.bucket ?? n}`, bucket: i.bucket ?? n, bucketRegionalDomainName: `${i.bucket ?? n}.s3.${region}.amazonaws.com`, region }),
-    "aws:lambda/function:Function": (n, i) => ({ arn: arn("lambda", `function:${i.name ?? n}`), invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn("lambda", `function:${i.name ?? n}`)}/invocations`, qualifiedArn: arn("lambda", `function:${i.name ?? n}:$LATEST`), version: "$LATEST", name: i.name ?? n }),
+    "aws:s3/bucket:Bucket": (n, i) => ({
+        arn: `arn:aws:s3:::${i.bucket ?? n}`,
+        bucket: i.bucket ?? n,
+        bucketRegionalDomainName: `${i.bucket ?? n}.s3.${region}.amazonaws.com`,
+        region,
+    }),
+    "aws:s3/bucketV2:BucketV2": (n, i) => ({
+        arn: `arn:aws:s3:::${i.bucket ?? n}`,
+        bucket: i.bucket ?? n,
+        bucketRegionalDomainName: `${i.bucket ?? n}.s3.${region}.amazonaws.com`,
+        region,
+    }),
+    "aws:lambda/function:Function": (n, i) => ({
+        arn: arn("lambda", `function:${i.name ?? n}`),
+        invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn("lambda", `function:${i.name ?? n}`)}/invocations`,
+        qualifiedArn: arn("lambda", `function:${i.name ?? n}:$LATEST`),
+        version: "$LATEST",
+        name: i.name ?? n,
+    }),
     "aws:sns/topic:Topic": (n, i) => ({ arn: arn("sns", i.name ?? n), name: i.name ?? n }),
     "aws:sns/topicSubscription:TopicSubscription": (_n, i, id) => ({ arn: `${i.topic ?? arn("sns", "topic")}:${id}` }),
-    "aws:sqs/queue:Queue": (n, i) => ({ arn: arn("sqs", i.name ?? n), url: `https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${i.name ?? n}`, name: i.name ?? n }),
+    "aws:sqs/queue:Queue": (n, i) => ({
+        arn: arn("sqs", i.name ?? n),
+        url: `https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${i.name ?? n}`,
+        name: i.name ?? n,
+    }),
     "aws:secretsmanager/secret:Secret": (n, i) => ({ arn: arn("secretsmanager", `secret:${i.name ?? n}-AbCdEf`) }),
     "aws:kms/key:Key": (_n, _i, id) => ({ arn: arn("kms", `key/${id}`), keyId: id }),
     "aws:cloudwatch/metricAlarm:MetricAlarm": (n, i) => ({ arn: arn("cloudwatch", `alarm:${i.name ?? n}`) }),
-    "aws:cloudwatch/dashboard:Dashboard": (n, i) => ({ dashboardArn: `arn:aws:cloudwatch::${ACCOUNT_ID}:dashboard/${i.dashboardName ?? n}` }),
+    "aws:cloudwatch/dashboard:Dashboard": (n, i) => ({
+        dashboardArn: `arn:aws:cloudwatch::${ACCOUNT_ID}:dashboard/${i.dashboardName ?? n}`,
+    }),
     "aws:budgets/budget:Budget": (n, i) => ({ arn: `arn:aws:budgets::${ACCOUNT_ID}:budget/${i.name ?? n}` }),
     "aws:acm/certificate:Certificate": (_n, i, id) => ({
         arn: arn("acm", `certificate/${id}`),
-        domainValidationOptions: [{ domainName: i.domainName, resourceRecordName: `_x1.${i.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_y1.acm-validations.aws.` }],
+        domainValidationOptions: [
+            {
+                domainName: i.domainName,
+                resourceRecordName: `_x1.${i.domainName}.`,
+                resourceRecordType: "CNAME",
+                resourceRecordValue: `_y1.acm-validations.aws.`,
+            },
+        ],
         status: "ISSUED",
     }),
-    "aws:wafv2/webAcl:WebAcl": (n, i, id) => ({ arn: arn("wafv2", `regional/webacl/${i.name ?? n}/${id}`), capacity: 700 }),
-    "aws:apigatewayv2/api:Api": (_n, _i, id) => ({ apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`, arn: `arn:aws:apigateway:${region}::/apis/${id}`, executionArn: arn("execute-api", id) }),
+    "aws:wafv2/webAcl:WebAcl": (n, i, id) => ({
+        arn: arn("wafv2", `regional/webacl/${i.name ?? n}/${id}`),
+        capacity: 700,
+    }),
+    "aws:apigatewayv2/api:Api": (_n, _i, id) => ({
+        apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`,
+        arn: `arn:aws:apigateway:${region}::/apis/${id}`,
+        executionArn: arn("execute-api", id),
+    }),
     "aws:apigatewayv2/vpcLink:VpcLink": (_n, _i, id) => ({ arn: `arn:aws:apigateway:${region}::/vpclinks/${id}` }),
-    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": (_n, _i, id) => ({ arn: arn("servicediscovery", `namespace/${id}`), hostedZone: `Z${hex(serial, 13).toUpperCase()}` }),
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": (_n, _i, id) => ({
+        arn: arn("servicediscovery", `namespace/${id}`),
+        hostedZone: `Z${hex(serial, 13).toUpperCase()}`,
+    }),
     "aws:servicediscovery/service:Service": (_n, _i, id) => ({ arn: arn("servicediscovery", `service/${id}`) }),
-    "docker:index/image:Image": (_n, i) => ({ repoDigest: `${String(i.imageName ?? "image").split(":")[0]}@sha256:${hex(serial, 64)}`, imageName: i.imageName, baseImageName: i.imageName }),
+    "docker:index/image:Image": (_n, i) => ({
+        repoDigest: `${String(i.imageName ?? "image").split(":")[0]}@sha256:${hex(serial, 64)}`,
+        imageName: i.imageName,
+        baseImageName: i.imageName,
+    }),
     "random:index/randomPassword:RandomPassword": () => ({ result: "mock-generated-password-0123456789" }),
 };
 
@@ -243,19 +338,50 @@ function callResult(token: string, inputs: Record<string, any>): Record<string, 
             return { names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: [region], id: region };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID };
+            return {
+                accountId: ACCOUNT_ID,
+                arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`,
+                userId: "AIDAEXAMPLE",
+                id: ACCOUNT_ID,
+            };
         case "aws:index/getRegion:getRegion":
-            return { name: inputs.region ?? region, region: inputs.region ?? region, id: inputs.region ?? region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            return {
+                name: inputs.region ?? region,
+                region: inputs.region ?? region,
+                id: inputs.region ?? region,
+                endpoint: `ec2.${region}.amazonaws.com`,
+                description: region,
+            };
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
         case "aws:ssm/getParameter:getParameter":
-            return { name: inputs.name, value: `ami-${hex(String(inputs.name).length, 17)}`, type: "String", arn: arn("ssm", `parameter${inputs.name}`), id: inputs.name, version: 1, insecureValue: `ami-${hex(String(inputs.name).length, 17)}` };
+            return {
+                name: inputs.name,
+                value: `ami-${hex(String(inputs.name).length, 17)}`,
+                type: "String",
+                arn: arn("ssm", `parameter${inputs.name}`),
+                id: inputs.name,
+                version: 1,
+                insecureValue: `ami-${hex(String(inputs.name).length, 17)}`,
+            };
         case "aws:iam/getPolicyDocument:getPolicyDocument":
             return { json: policyJson(inputs), id: "policy" };
         case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-            return { userName: "AWS", password: "mock-ecr-token", proxyEndpoint: `https://${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`, authorizationToken: "QVdTOm1vY2s=", expiresAt: "2099-01-01T00:00:00Z", id: region };
+            return {
+                userName: "AWS",
+                password: "mock-ecr-token",
+                proxyEndpoint: `https://${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
+                authorizationToken: "QVdTOm1vY2s=",
+                expiresAt: "2099-01-01T00:00:00Z",
+                id: region,
+            };
         case "aws:route53/getZone:getZone":
-            return { zoneId: "Z0123456789ABCDEFGHIJ", name: inputs.name, id: "Z0123456789ABCDEFGHIJ", nameServers: ["ns-1.awsdns-01.org"] };
+            return {
+                zoneId: "Z0123456789ABCDEFGHIJ",
+                name: inputs.name,
+                id: "Z0123456789ABCDEFGHIJ",
+                nameServers: ["ns-1.awsdns-01.org"],
+            };
         case "aws:elb/getServiceAccount:getServiceAccount":
             return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
         case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
@@ -283,7 +409,10 @@ function policyJson(inputs: Record<string, any>): string {
         if (s.conditions) {
             out.Condition = {};
             for (const c of s.conditions) {
-                out.Condition[c.test] = { ...(out.Condition[c.test] ?? {}), [c.variable]: c.values.length === 1 ? c.values[0] : c.values };
+                out.Condition[c.test] = {
+                    ...(out.Condition[c.test] ?? {}),
+                    [c.variable]: c.values.length === 1 ? c.values[0] : c.values,
+                };
             }
         }
         return out;
@@ -296,7 +425,12 @@ const mocks: pulumi.runtime.Mocks = {
         serial += 1;
         const id = args.id || physicalId(args.type, args.name);
         const state = { ...args.inputs, ...computedFor(args.type, args.name, args.inputs, id) };
-        pending.set(`${args.type}::${args.name}`, { inputs: args.inputs, state, custom: args.custom ?? false, provider: args.provider ?? "" });
+        pending.set(`${args.type}::${args.name}`, {
+            inputs: args.inputs,
+            state,
+            custom: args.custom ?? false,
+            provider: args.provider ?? "",
+        });
         return { id: args.custom === false ? undefined : id, state };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -385,7 +519,9 @@ export async function failsBeforeRegistering(fn: () => unknown): Promise<string>
     } catch (e: any) {
         const rec: Recording | undefined = e.recording;
         if (rec && rec.count > 0) {
-            throw new Error(`expected no registrations before the error, found ${rec.resources.map((r) => r.type).join(", ")}`);
+            throw new Error(
+                `expected no registrations before the error, found ${rec.resources.map((r) => r.type).join(", ")}`,
+            );
         }
         return String(e.message);
     }
