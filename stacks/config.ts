@@ -128,6 +128,23 @@ export const environmentSchema = z
             .optional()
             .describe("Monthly AWS Budget amount (USD); unset means no budget."),
         alarmEmails: emails.default([]).describe("Email addresses subscribed to the operations alarm topic."),
+        alarmHttp5xxPer5Min: int(1, 100000)
+            .default(10)
+            .describe("Alarm when 5xx responses in 5 minutes reach this count."),
+        alarmResponseTimeSeconds: num(0.01, 60, "seconds from 0.01 to 60")
+            .default(1)
+            .describe("Alarm when the average response time stays above this many seconds."),
+        alarmEcsCpuPercent: int(1, 100)
+            .default(85)
+            .describe("Alarm when the service's average CPU stays above this %."),
+        alarmEcsMemoryPercent: int(1, 100)
+            .default(85)
+            .describe("Alarm when the service's average memory stays above this %."),
+        alarmDbCpuPercent: int(1, 100).default(80).describe("Alarm when the database CPU stays above this %."),
+        alarmDbFreeStorageGb: int(1, 65536)
+            .default(2)
+            .describe("Alarm when the database's free storage falls below this many GiB."),
+        alarmDbConnections: int(1, 100000).default(80).describe("Alarm when database connections exceed this count."),
         domainName: str("a host name")
             .regex(HOSTNAME, { error: "is not a valid DNS host name" })
             .optional()
