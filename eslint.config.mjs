@@ -18,4 +18,9 @@ export default tseslint.config(
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
         },
     },
+    {
+        // chai's property assertions (`expect(x).to.be.empty`) are expressions.
+        files: ["test/**/*.ts"],
+        rules: { "@typescript-eslint/no-unused-expressions": "off" },
+    },
 );
