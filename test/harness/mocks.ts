@@ -283,6 +283,8 @@ const COMPUTED: Record<string, Computed> = {
         ],
         status: "ISSUED",
     }),
+    "aws:route53/record:Record": (_n, i) => ({ fqdn: String(i.name ?? "").replace(/\.$/, "") }),
+    "aws:acm/certificateValidation:CertificateValidation": (_n, i) => ({ certificateArn: i.certificateArn }),
     "aws:wafv2/webAcl:WebAcl": (n, i, id) => ({
         arn: arn("wafv2", `regional/webacl/${i.name ?? n}/${id}`),
         capacity: 700,
