@@ -28,6 +28,8 @@ export interface Registration {
     readonly dependencies: string[];
     /** Provider reference (`urn::id`) when one was given. */
     readonly provider: string;
+    /** Top-level input keys the engine received as Pulumi secrets (encrypted in state). */
+    readonly secretInputs: string[];
 }
 
 /** The resources registered since the last {@link record}/{@link reset}. */
@@ -428,7 +430,7 @@ const mocks: pulumi.runtime.Mocks = {
         const id = args.id || physicalId(args.type, args.name);
         const state = { ...args.inputs, ...computedFor(args.type, args.name, args.inputs, id) };
         pending.set(`${args.type}::${args.name}`, {
-            inputs: args.inputs,
+            inputs: unwrapSecrets(args.inputs),
             state,
             custom: args.custom ?? false,
             provider: args.provider ?? "",
@@ -470,11 +472,30 @@ export async function installMocks(stack = "test", project = "aws-webapp"): Prom
                     retainOnDelete: req.getRetainondelete() === true,
                     dependencies: req.getDependenciesList(),
                     provider: req.getProvider(),
+                    secretInputs: secretKeys(req.getObject()?.toJavaScript?.() ?? {}),
                 });
             }
             callback(err, res);
         });
     };
+}
+
+/** Pulumi's wire marker for a secret value. */
+const SPECIAL_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** The inputs with secret wrappers replaced by their values, for assertions. */
+function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value === null || typeof value !== "object") return value;
+    if (value[SPECIAL_SIG] === SECRET_SIG) return unwrapSecrets(value.value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
+function secretKeys(raw: Record<string, any>): string[] {
+    return Object.entries(raw)
+        .filter(([, v]) => v !== null && typeof v === "object" && v[SPECIAL_SIG] === SECRET_SIG)
+        .map(([k]) => k);
 }
 
 /** Waits until every outstanding registration and output has settled. */
