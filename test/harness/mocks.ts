@@ -106,25 +106,159 @@ function zoneNames(count: number): string[] {
     return Array.from({ length: count }, (_, i) => `${region}${"abcdef"[i]}`);
 }
 
-/** Subnet ids per spec and zone for an awsx VPC: `subnet-<spec>-<zone>`. */
+const rpcWire = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialResourceSig: string };
+
+/**
+ * A resource that a remote (multi-language) component created on the provider
+ * side, returned the way the engine returns it: a resource reference. The
+ * SDK turns the reference into a resource object (e.g. an
+ * `aws.ec2.RouteTableAssociation`) and reads its state with the
+ * `pulumi:pulumi:getResource` invoke, which the mock monitor answers from
+ * its table; so `ref.subnetId` resolves under the mocks as it does for real.
+ * These children are not recorded as registrations (the program did not
+ * register them).
+ */
+function remoteChild(
+    parentType: string,
+    type: string,
+    name: string,
+    id: string,
+    state: Record<string, any>,
+): Record<string, any> {
+    const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${parentType}$${type}::${name}`;
+    const monitor = (pulumi.runtime as any).getMonitor();
+    monitor?.resources?.set(urn, { urn, id, state });
+    return { [rpcWire.specialSigKey]: rpcWire.specialResourceSig, urn, id };
+}
+
+/**
+ * Outputs of an awsx VPC, in the provider's shapes: id lists
+ * (`subnet-<spec>-<zone>`), the subnet layout, and resource references for
+ * the VPC, subnets (one route table and association per subnet, as awsx
+ * creates them), routes, internet gateway, NAT gateways and EIPs per the NAT
+ * strategy. Children are named as awsx names them (`<vpc>-<spec>-<zone#>`).
+ */
 function awsxVpcOutputs(name: string, inputs: Record<string, any>, id: string): Record<string, any> {
     const zones: string[] = inputs.availabilityZoneNames ?? zoneNames(inputs.numberOfAvailabilityZones ?? 3);
     const specs: { type: string; name?: string; cidrMask?: number }[] = inputs.subnetSpecs ?? [
         { type: "Public" },
         { type: "Private" },
     ];
+    const nat: string = inputs.natGateways?.strategy ?? "OnePerAz";
     const vpcId = `vpc-${hex(serial, 17)}`;
+    const parent = "awsx:ec2:Vpc";
+    const child = (type: string, childName: string, childId: string, state: Record<string, any>) =>
+        remoteChild(parent, type, childName, childId, state);
+    const vpc = child("aws:ec2/vpc:Vpc", name, vpcId, {
+        cidrBlock: inputs.cidrBlock ?? "10.0.0.0/16",
+        enableDnsHostnames: inputs.enableDnsHostnames ?? false,
+        enableDnsSupport: inputs.enableDnsSupport ?? true,
+        arn: arn("ec2", `vpc/${vpcId}`),
+        defaultSecurityGroupId: `sg-default-${vpcId}`,
+        mainRouteTableId: `rtb-main-${vpcId}`,
+        tags: { ...inputs.tags, Name: name },
+    });
+    const igwId = `igw-${hex(serial, 17)}`;
+    const internetGateway = child("aws:ec2/internetGateway:InternetGateway", name, igwId, {
+        vpcId,
+        arn: arn("ec2", `internet-gateway/${igwId}`),
+    });
     const ids: Record<string, string[]> = { Public: [], Private: [], Isolated: [], Unused: [] };
+    const refs: Record<string, Record<string, any>[]> = { Public: [], Private: [], Isolated: [] };
     const subnets: Record<string, any>[] = [];
-    const layout: Record<string, any>[] = [];
-    specs.forEach((spec, s) => {
-        const specName = spec.name ?? spec.type.toLowerCase();
-        zones.forEach((zone, z) => {
+    const subnetRefs: Record<string, any>[] = [];
+    const routeTables: Record<string, any>[] = [];
+    const associations: Record<string, any>[] = [];
+    const routes: Record<string, any>[] = [];
+    const natGateways: Record<string, any>[] = [];
+    const natIds: string[] = [];
+    const eips: Record<string, any>[] = [];
+    const layout: Record<string, any>[] = specs.map((spec) => ({
+        type: spec.type,
+        name: spec.name ?? spec.type.toLowerCase(),
+        cidrMask: spec.cidrMask,
+    }));
+    // awsx creates each zone's subnets public first, then private, then isolated.
+    const order = ["Public", "Private", "Isolated"];
+    const sorted = specs
+        .filter((sp) => order.includes(sp.type))
+        .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+    zones.forEach((zone, z) => {
+        sorted.forEach((spec) => {
+            const s = specs.indexOf(spec);
+            const specName = spec.name ?? spec.type.toLowerCase();
+            const subnetName = `${name}-${specName}-${z + 1}`;
             const subnetId = `subnet-${specName}-${zone}`;
-            ids[spec.type]?.push(subnetId);
-            subnets.push({ id: subnetId, availabilityZone: zone, cidrBlock: `10.0.${s * 16 + z}.0/24`, vpcId });
+            const cidrBlock = `10.0.${s * 16 + z}.0/24`;
+            ids[spec.type].push(subnetId);
+            subnets.push({ id: subnetId, availabilityZone: zone, cidrBlock, vpcId });
+            const subnet = child("aws:ec2/subnet:Subnet", subnetName, subnetId, {
+                vpcId,
+                availabilityZone: zone,
+                cidrBlock,
+                mapPublicIpOnLaunch: spec.type === "Public",
+                arn: arn("ec2", `subnet/${subnetId}`),
+                tags: { ...inputs.tags, Name: subnetName, SubnetType: spec.type },
+            });
+            subnetRefs.push(subnet);
+            refs[spec.type].push(subnet);
+            const routeTableId = `rtb-${specName}-${zone}`;
+            routeTables.push(
+                child("aws:ec2/routeTable:RouteTable", subnetName, routeTableId, {
+                    vpcId,
+                    arn: arn("ec2", `route-table/${routeTableId}`),
+                    tags: { ...inputs.tags, Name: subnetName, SubnetType: spec.type },
+                }),
+            );
+            associations.push(
+                child(
+                    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+                    subnetName,
+                    `rtbassoc-${specName}-${zone}`,
+                    {
+                        routeTableId,
+                        subnetId,
+                    },
+                ),
+            );
+            const wantsNat = nat === "OnePerAz" ? natIds.length < z + 1 : nat === "Single" && natIds.length < 1;
+            if (spec.type === "Public" && wantsNat) {
+                const natName = `${name}-${z + 1}`;
+                const allocationId = `eipalloc-${hex(serial + z, 17)}`;
+                const natId = `nat-${hex(serial + z, 17)}`;
+                eips.push(
+                    child("aws:ec2/eip:Eip", natName, allocationId, {
+                        allocationId,
+                        domain: "vpc",
+                        publicIp: `203.0.113.${10 + z}`,
+                    }),
+                );
+                natIds.push(natId);
+                natGateways.push(
+                    child("aws:ec2/natGateway:NatGateway", natName, natId, {
+                        subnetId,
+                        allocationId,
+                        connectivityType: "public",
+                        publicIp: `203.0.113.${10 + z}`,
+                    }),
+                );
+            }
+            const target =
+                spec.type === "Public"
+                    ? { gatewayId: igwId }
+                    : spec.type === "Private" && nat !== "None"
+                      ? { natGatewayId: nat === "Single" ? natIds[0] : natIds[z] }
+                      : undefined;
+            if (target) {
+                routes.push(
+                    child("aws:ec2/route:Route", subnetName, `r-${routeTableId}1080289494`, {
+                        routeTableId,
+                        destinationCidrBlock: "0.0.0.0/0",
+                        ...target,
+                    }),
+                );
+            }
         });
-        layout.push({ type: spec.type, name: specName, cidrMask: spec.cidrMask });
     });
     return {
         vpcId,
@@ -132,15 +266,17 @@ function awsxVpcOutputs(name: string, inputs: Record<string, any>, id: string): 
         privateSubnetIds: ids.Private,
         isolatedSubnetIds: ids.Isolated,
         subnetLayout: layout,
-        // Resource-valued outputs are not materialised under mocks; the plain
-        // id lists above are what components consume.
-        vpc: undefined,
-        eips: [],
-        natGateways: [],
-        routeTables: [],
-        routes: [],
-        routeTableAssociations: [],
-        subnets: [],
+        vpc,
+        internetGateway,
+        eips,
+        natGateways,
+        routeTables,
+        routes,
+        routeTableAssociations: associations,
+        subnets: subnetRefs,
+        publicSubnets: refs.Public,
+        privateSubnets: refs.Private,
+        isolatedSubnets: refs.Isolated,
         vpcEndpoints: [],
         _mockSubnets: subnets,
         _mockName: name,
@@ -168,9 +304,10 @@ const COMPUTED: Record<string, Computed> = {
         dnsEntries: [{ dnsName: `${id}.vpce.amazonaws.com`, hostedZoneId: "Z7HUB22UULQXV" }],
     }),
     "aws:ec2/flowLog:FlowLog": (_n, _i, id) => ({ arn: arn("ec2", `vpc-flow-log/${id}`) }),
-    "aws:cloudwatch/logGroup:LogGroup": (n, i) => ({ arn: arn("logs", `log-group:${i.name ?? n}`) }),
+    "aws:cloudwatch/logGroup:LogGroup": (n, i) => ({ arn: arn("logs", `log-group:${i.name ?? n}`), name: i.name ?? n }),
     "aws:iam/role:Role": (n, i) => ({
         arn: arn("iam", `role/${i.name ?? n}`, true),
+        name: i.name ?? n,
         uniqueId: `AROA${hex(serial, 17).toUpperCase()}`,
     }),
     "aws:iam/policy:Policy": (n, i) => ({
@@ -295,6 +432,10 @@ const COMPUTED: Record<string, Computed> = {
         apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`,
         arn: `arn:aws:apigateway:${region}::/apis/${id}`,
         executionArn: arn("execute-api", id),
+    }),
+    "aws:apigatewayv2/stage:Stage": (_n, i) => ({
+        invokeUrl: `https://${i.apiId}.execute-api.${region}.amazonaws.com/`,
+        arn: `arn:aws:apigateway:${region}::/apis/${i.apiId}/stages/${i.name}`,
     }),
     "aws:apigatewayv2/vpcLink:VpcLink": (_n, _i, id) => ({ arn: `arn:aws:apigateway:${region}::/vpclinks/${id}` }),
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": (_n, _i, id) => ({
