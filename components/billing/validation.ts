@@ -1,0 +1,168 @@
+import * as pulumi from "@pulumi/pulumi";
+import { isKnown, Problems } from "../shared/validation";
+
+/**
+ * How the alarms treat periods without an EstimatedCharges data point
+ * (CloudWatch's `TreatMissingData` values).
+ */
+export const TREAT_MISSING_DATA = ["missing", "ignore", "breaching", "notBreaching"] as const;
+export type TreatMissingData = (typeof TREAT_MISSING_DATA)[number];
+
+/**
+ * Default missing-data treatment: `ignore`. AWS publishes EstimatedCharges
+ * only a few times a day and not on a fixed schedule, so some evaluation
+ * periods are empty. `ignore` keeps the alarm in its current state through
+ * such a gap: an ALARM is not cleared (and no misleading OK email is sent)
+ * just because the next data point is late, and an OK alarm does not fire.
+ * `breaching` (the design note's choice) would page on every publication gap;
+ * `notBreaching` would send an OK while charges are still climbing; `missing`
+ * flips the alarm to INSUFFICIENT_DATA and back, sending an OK email each time.
+ */
+export const DEFAULT_TREAT_MISSING_DATA: TreatMissingData = "ignore";
+
+/** Default daily-rate threshold (USD per day): the design note's 1 USD. */
+export const DEFAULT_THRESHOLD_USD_PER_DAY = 1;
+
+/** Same address shape the stack configuration accepts (stacks/config.ts). */
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+
+/** A standard (not FIFO) SNS topic ARN in us-east-1, in any AWS partition. */
+const US_EAST_1_TOPIC_ARN = /^arn:aws(-[a-z]+)*:sns:us-east-1:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/** True for an email address SNS and AWS Budgets accept (at most 254 characters). */
+export function isEmailAddress(value: unknown): value is string {
+    return typeof value === "string" && value.length <= 254 && EMAIL.test(value);
+}
+
+/** True for the ARN of a standard SNS topic in us-east-1. */
+export function isUsEast1TopicArn(value: unknown): value is string {
+    return typeof value === "string" && US_EAST_1_TOPIC_ARN.test(value);
+}
+
+/** True for a finite number above zero. */
+export function isPositiveAmount(value: unknown): value is number {
+    return typeof value === "number" && Number.isFinite(value) && value > 0;
+}
+
+/** The arguments {@link resolveBillingAlarmArgs} checks (BillingAlarmArgs without tags). */
+export interface BillingAlarmInput {
+    readonly thresholdUsdPerDay?: number;
+    readonly emails?: readonly string[];
+    readonly topicArn?: pulumi.Input<string>;
+    readonly encryptTopic?: boolean;
+    readonly monthlyBudgetUsd?: number;
+    readonly monthlyLimitUsd?: number;
+    readonly treatMissingData?: TreatMissingData;
+}
+
+/** Validated arguments with their defaults applied. */
+export interface BillingAlarmSettings {
+    readonly thresholdUsdPerDay: number;
+    readonly emails: readonly string[];
+    readonly encryptTopic: boolean;
+    readonly monthlyBudgetUsd: number | undefined;
+    readonly monthlyLimitUsd: number | undefined;
+    readonly treatMissingData: TreatMissingData;
+}
+
+/**
+ * Applies the defaults and checks every plain argument, throwing one
+ * `ValidationError` (subject `BillingAlarm "<name>"`) that lists each bad
+ * argument. `topicArn` is checked only when it is a plain string (an Output's
+ * value is unknown until deployment).
+ */
+export function resolveBillingAlarmArgs(name: string, args: BillingAlarmInput): BillingAlarmSettings {
+    const problems = new Problems(`BillingAlarm "${name}"`);
+
+    const thresholdUsdPerDay = args.thresholdUsdPerDay ?? DEFAULT_THRESHOLD_USD_PER_DAY;
+    problems.expect(
+        isPositiveAmount(thresholdUsdPerDay),
+        "thresholdUsdPerDay",
+        thresholdUsdPerDay,
+        "is not a positive number: expected a daily charge in USD above 0",
+    );
+
+    const emails = args.emails ?? [];
+    if (!Array.isArray(emails)) {
+        problems.expect(false, "emails", emails, "is not a list: expected a list of email addresses");
+    } else {
+        const seen = new Set<string>();
+        emails.forEach((email: unknown, i) => {
+            if (!isEmailAddress(email)) {
+                problems.expect(false, `emails[${i}]`, email, "is not a valid email address");
+                return;
+            }
+            const key = email.toLowerCase();
+            problems.expect(
+                !seen.has(key),
+                `emails[${i}]`,
+                email,
+                "is listed twice (addresses compare case-insensitively)",
+            );
+            seen.add(key);
+        });
+    }
+
+    const monthlyBudgetUsd = args.monthlyBudgetUsd;
+    if (monthlyBudgetUsd !== undefined) {
+        problems.expect(
+            isPositiveAmount(monthlyBudgetUsd),
+            "monthlyBudgetUsd",
+            monthlyBudgetUsd,
+            "is not a positive number: expected a monthly amount in USD above 0",
+        );
+    }
+
+    const monthlyLimitUsd = args.monthlyLimitUsd;
+    if (monthlyLimitUsd !== undefined) {
+        problems.expect(
+            isPositiveAmount(monthlyLimitUsd),
+            "monthlyLimitUsd",
+            monthlyLimitUsd,
+            "is not a positive number: expected a month-to-date charge in USD above 0",
+        );
+    }
+
+    const treatMissingData = args.treatMissingData ?? DEFAULT_TREAT_MISSING_DATA;
+    problems.expect(
+        (TREAT_MISSING_DATA as readonly unknown[]).includes(treatMissingData),
+        "treatMissingData",
+        treatMissingData,
+        `is not one of ${TREAT_MISSING_DATA.map((v) => JSON.stringify(v)).join(", ")}`,
+    );
+
+    if (args.topicArn !== undefined && isKnown(args.topicArn)) {
+        problems.expect(
+            isUsEast1TopicArn(args.topicArn),
+            "topicArn",
+            args.topicArn,
+            "is not the ARN of a standard SNS topic in us-east-1 (billing alarms can notify only a topic in their own region)",
+        );
+    }
+    if (args.encryptTopic !== undefined) {
+        problems.expect(
+            typeof args.encryptTopic === "boolean",
+            "encryptTopic",
+            args.encryptTopic,
+            "is not a boolean: expected true or false",
+        );
+    }
+    if (args.topicArn !== undefined && args.encryptTopic !== undefined) {
+        problems.expect(
+            false,
+            "encryptTopic",
+            args.encryptTopic,
+            "applies only to a topic this component creates: leave it unset when topicArn is given",
+        );
+    }
+
+    problems.throwIfAny();
+    return {
+        thresholdUsdPerDay,
+        emails: [...emails],
+        encryptTopic: args.encryptTopic ?? true,
+        monthlyBudgetUsd,
+        monthlyLimitUsd,
+        treatMissingData,
+    };
+}
