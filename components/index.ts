@@ -1,2 +1,3 @@
 // The public component library: every component and its args type.
 export { ValidationError } from "./shared/validation";
+export { BillingAlarm, type BillingAlarmArgs } from "./billing";
