@@ -1,3 +1,4 @@
 // The public component library: every component and its args type.
 export { ValidationError } from "./shared/validation";
 export { BillingAlarm, type BillingAlarmArgs } from "./billing";
+export * from "./database";
