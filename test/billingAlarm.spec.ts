@@ -648,6 +648,30 @@ describe("BillingAlarm", () => {
         });
     });
 
+    describe("without emails", () => {
+        it("still creates the topic, alarm and budget (subscribers can be added later), and warns", async () => {
+            const warnings: string[] = [];
+            const original = pulumi.log.warn;
+            (pulumi.log as any).warn = (msg: string) => {
+                warnings.push(msg);
+                return Promise.resolve();
+            };
+            let rec: Recording;
+            try {
+                ({ rec } = await build("quiet", { monthlyBudgetUsd: 30 }));
+            } finally {
+                (pulumi.log as any).warn = original;
+            }
+            expect(rec.ofType(T.subscription)).to.have.length(0);
+            const topicArn = rec.one(T.topic).state.arn;
+            expect(rec.one(T.alarm).inputs.alarmActions).to.deep.equal([topicArn]);
+            expect(rec.one(T.budget).inputs.notifications[0].subscriberSnsTopicArns).to.deep.equal([topicArn]);
+            expect(warnings).to.deep.equal([
+                'BillingAlarm "quiet": no emails and no topicArn: the alarm will notify a topic nobody is subscribed to',
+            ]);
+        });
+    });
+
     describe("bad input is refused before anything is registered", () => {
         it("threshold not positive", async () => {
             const message = await failsBeforeRegistering(
