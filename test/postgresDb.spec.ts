@@ -540,6 +540,7 @@ describe("PostgresDb", () => {
             expect(sgId).to.match(/^sg-/);
             expect(instance.inputs.publiclyAccessible).to.equal(false);
             expect(subnetGroup.inputs.subnetIds).to.deep.equal(SUBNETS);
+            expect(subnetGroup.inputs.namePrefix).to.equal("db-test-");
             expect(instance.inputs.dbSubnetGroupName).to.equal(subnetGroup.state.name);
             expect(instance.dependencies).to.include(subnetGroup.urn);
             expect(instance.inputs.vpcSecurityGroupIds).to.deep.equal([sgId]);
@@ -549,6 +550,7 @@ describe("PostgresDb", () => {
         it("admits 5432 only from the allowed security groups, with no CIDR rule and no egress", async () => {
             const sg = rec.one(SG);
             expect(sg.inputs.vpcId).to.equal("vpc-0a1b2c3d4e5f67890");
+            expect(sg.inputs.namePrefix).to.equal("rds-db-test-");
             expect(sg.inputs).not.to.have.property("ingress");
             expect(sg.inputs).not.to.have.property("egress");
             expect(rec.ofType(EGRESS)).to.have.length(0);
@@ -581,6 +583,7 @@ describe("PostgresDb", () => {
         it("attaches a parameter group that forces TLS", () => {
             const params = rec.one(PARAMS);
             expect(params.inputs.family).to.equal("postgres17");
+            expect(params.inputs.namePrefix).to.equal("db-test-postgres17-");
             expect(params.inputs.parameters).to.deep.include({
                 name: "rds.force_ssl",
                 value: "1",

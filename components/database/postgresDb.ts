@@ -215,7 +215,8 @@ export class PostgresDb extends pulumi.ComponentResource {
         const securityGroup = new aws.ec2.SecurityGroup(
             sgName,
             {
-                namePrefix: `${id}-`,
+                // "rds-" first: security group names may not start with "sg-".
+                namePrefix: `rds-${id}-`,
                 description: `PostgreSQL ${id}: TCP ${POSTGRES_PORT} from allowed security groups only`,
                 vpcId: args.vpcId,
                 revokeRulesOnDelete: true,
