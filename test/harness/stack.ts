@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, record, Recording, setMockRegion, settle, valueOf } from "./mocks";
+import { DEFAULT_REGION, installMocks, record, Recording, setMockRegion, settle, valueOf } from "./mocks";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -54,10 +54,17 @@ export async function evaluateStack(stack: string, overrides: Record<string, str
     const entry = require.resolve(path.join(ROOT, "index.ts"));
     delete require.cache[entry];
     let mod: Record<string, unknown> = {};
-    const recording = await record(() => {
-        mod = require(entry);
-    });
-    const outputs = await resolveExports(mod);
-    await settle();
-    return { recording, outputs, config };
+    try {
+        const recording = await record(() => {
+            mod = require(entry);
+        });
+        const outputs = await resolveExports(mod);
+        await settle();
+        return { recording, outputs, config };
+    } finally {
+        // Leave the engine as component specs expect it: stack "test", no config.
+        await installMocks();
+        setMockRegion(DEFAULT_REGION);
+        pulumi.runtime.setAllConfig({});
+    }
 }
