@@ -30,6 +30,8 @@ export interface Registration {
     readonly provider: string;
     /** Top-level input keys the engine received as Pulumi secrets (encrypted in state). */
     readonly secretInputs: string[];
+    /** Input properties the resource option `ignoreChanges` names. */
+    readonly ignoreChanges: string[];
 }
 
 /** The resources registered since the last {@link record}/{@link reset}. */
@@ -614,6 +616,7 @@ export async function installMocks(stack = "test", project = "aws-webapp"): Prom
                     dependencies: req.getDependenciesList(),
                     provider: req.getProvider(),
                     secretInputs: secretKeys(req.getObject()?.toJavaScript?.() ?? {}),
+                    ignoreChanges: req.getIgnorechangesList?.() ?? [],
                 });
             }
             callback(err, res);
