@@ -32,6 +32,12 @@ const SUBNETS = ["subnet-isolated-us-east-1a", "subnet-isolated-us-east-1b"];
 const APP_SG = "sg-0123456789abcdef0";
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
+/**
+ * Identifier the component derives for the name "db" in the current test
+ * stack (set in each suite's before hook, right before recording).
+ */
+let ID = "";
+
 /** What the dev stack passes. */
 function devArgs(extra: Partial<PostgresDbArgs> = {}): PostgresDbArgs {
     return {
@@ -509,6 +515,7 @@ describe("PostgresDb", () => {
         let instance: Registration;
 
         before(async () => {
+            ID = defaultIdentifier("db", pulumi.getStack());
             rec = await record(() => {
                 db = new PostgresDb("db", devArgs());
             });
@@ -516,8 +523,9 @@ describe("PostgresDb", () => {
         });
 
         it("runs encrypted PostgreSQL 17 on gp3 with storage autoscaling", () => {
+            expect(ID).to.match(/^db-[a-z0-9-]+$/);
             expect(instance.inputs).to.include({
-                identifier: "db-test",
+                identifier: ID,
                 engine: "postgres",
                 engineVersion: "17",
                 allowMajorVersionUpgrade: false,
@@ -540,7 +548,7 @@ describe("PostgresDb", () => {
             expect(sgId).to.match(/^sg-/);
             expect(instance.inputs.publiclyAccessible).to.equal(false);
             expect(subnetGroup.inputs.subnetIds).to.deep.equal(SUBNETS);
-            expect(subnetGroup.inputs.namePrefix).to.equal("db-test-");
+            expect(subnetGroup.inputs.namePrefix).to.equal(`${ID}-`);
             expect(instance.inputs.dbSubnetGroupName).to.equal(subnetGroup.state.name);
             expect(instance.dependencies).to.include(subnetGroup.urn);
             expect(instance.inputs.vpcSecurityGroupIds).to.deep.equal([sgId]);
@@ -550,7 +558,7 @@ describe("PostgresDb", () => {
         it("admits 5432 only from the allowed security groups, with no CIDR rule and no egress", async () => {
             const sg = rec.one(SG);
             expect(sg.inputs.vpcId).to.equal("vpc-0a1b2c3d4e5f67890");
-            expect(sg.inputs.namePrefix).to.equal("rds-db-test-");
+            expect(sg.inputs.namePrefix).to.equal(`rds-${ID}-`);
             expect(sg.inputs).not.to.have.property("ingress");
             expect(sg.inputs).not.to.have.property("egress");
             expect(rec.ofType(EGRESS)).to.have.length(0);
@@ -583,7 +591,7 @@ describe("PostgresDb", () => {
         it("attaches a parameter group that forces TLS", () => {
             const params = rec.one(PARAMS);
             expect(params.inputs.family).to.equal("postgres17");
-            expect(params.inputs.namePrefix).to.equal("db-test-postgres17-");
+            expect(params.inputs.namePrefix).to.equal(`${ID}-postgres17-`);
             expect(params.inputs.parameters).to.deep.include({
                 name: "rds.force_ssl",
                 value: "1",
@@ -596,8 +604,8 @@ describe("PostgresDb", () => {
         it("creates the log groups with retention before the instance", () => {
             const groups = rec.ofType(LOG_GROUP);
             expect(groups.map((g) => g.inputs.name)).to.have.members([
-                "/aws/rds/instance/db-test/postgresql",
-                "/aws/rds/instance/db-test/upgrade",
+                `/aws/rds/instance/${ID}/postgresql`,
+                `/aws/rds/instance/${ID}/upgrade`,
             ]);
             for (const g of groups) {
                 expect(g.inputs.retentionInDays).to.equal(7);
@@ -647,19 +655,19 @@ describe("PostgresDb", () => {
         });
 
         it("exposes connection details and the identifiers alarms and IAM policies need", async () => {
-            expect(await valueOf(db.address)).to.match(/^db-test\..+\.us-east-1\.rds\.amazonaws\.com$/);
+            expect(await valueOf(db.address)).to.match(new RegExp(`^${ID}\\..+\\.us-east-1\\.rds\\.amazonaws\\.com$`));
             expect(await valueOf(db.endpoint)).to.equal(`${await valueOf(db.address)}:5432`);
             expect(await valueOf(db.port)).to.equal(5432);
             expect(await valueOf(db.dbName)).to.equal("app");
             expect(await valueOf(db.masterUsername)).to.equal("dbadmin");
-            expect(await valueOf(db.instanceIdentifier)).to.equal("db-test");
-            expect(await valueOf(db.metricDimensions)).to.deep.equal({ DBInstanceIdentifier: "db-test" });
+            expect(await valueOf(db.instanceIdentifier)).to.equal(ID);
+            expect(await valueOf(db.metricDimensions)).to.deep.equal({ DBInstanceIdentifier: ID });
             const resourceId = await valueOf(db.resourceId);
             expect(resourceId).to.match(/^db-[0-9A-F]+$/);
             expect(await valueOf(db.iamConnectArnPrefix)).to.equal(
                 `arn:aws:rds-db:us-east-1:123456789012:dbuser:${resourceId}`,
             );
-            expect(await valueOf(db.logGroupNames.postgresql)).to.equal("/aws/rds/instance/db-test/postgresql");
+            expect(await valueOf(db.logGroupNames.postgresql)).to.equal(`/aws/rds/instance/${ID}/postgresql`);
             expect(db.allocatedStorageGb).to.equal(20);
             expect(db.maxAllocatedStorageGb).to.equal(50);
             expect(await valueOf(db.monitoringRoleArn)).to.equal(undefined);
@@ -672,6 +680,7 @@ describe("PostgresDb", () => {
         let instance: Registration;
 
         before(async () => {
+            ID = defaultIdentifier("db", pulumi.getStack());
             rec = await record(() => {
                 db = new PostgresDb("db", prodArgs({ allowedSecurityGroupIds: [APP_SG, "sg-0fedcba9876543210"] }));
             });
@@ -687,7 +696,7 @@ describe("PostgresDb", () => {
                 multiAz: true,
                 deletionProtection: true,
                 skipFinalSnapshot: false,
-                finalSnapshotIdentifier: "db-test-final",
+                finalSnapshotIdentifier: `${ID}-final`,
                 backupRetentionPeriod: 7,
                 deleteAutomatedBackups: false,
                 applyImmediately: false,
@@ -745,7 +754,7 @@ describe("PostgresDb", () => {
         });
 
         it("exposes the metric dimensions of the instance", async () => {
-            expect(await valueOf(db.metricDimensions)).to.deep.equal({ DBInstanceIdentifier: "db-test" });
+            expect(await valueOf(db.metricDimensions)).to.deep.equal({ DBInstanceIdentifier: ID });
             expect(await valueOf(db.monitoringRoleArn)).to.equal(rec.one(ROLE).state.arn);
         });
     });
