@@ -1,0 +1,387 @@
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { nameTags } from "../shared/tags";
+import { TIER_TYPES, TIERS } from "./layout";
+import {
+    EgressTier,
+    egressTierFor,
+    endpointRole,
+    endpointServiceName,
+    flowLogTrustPolicy,
+    flowLogWritePolicy,
+    routeTableIdsForSubnets,
+} from "./policies";
+import { NatStrategy, pickRegionZones, resolveVpcArgs, ResolvedVpcArgs } from "./validation";
+
+/**
+ * Arguments of {@link SecureVpc}. Layout, zone and NAT settings are plain
+ * values (not Outputs) because they are validated, and the subnet layout
+ * planned, before anything is registered.
+ */
+export interface SecureVpcArgs {
+    /**
+     * IPv4 CIDR block of the VPC: a private (RFC 1918) range from /16 to /28. Plain value.
+     * @default "10.0.0.0/16"
+     */
+    readonly cidrBlock?: string;
+    /**
+     * Number of availability zones the VPC spans (one subnet per tier in each): at least 2 and at most
+     * the zones the region offers (or the length of `availabilityZoneNames`). Plain value.
+     * @default 2
+     */
+    readonly availabilityZoneCount?: number;
+    /**
+     * Zones to choose from, in order of preference; the first `availabilityZoneCount` are used. When
+     * unset, the region's available zones that need no opt-in are looked up (`aws.getAvailabilityZones`)
+     * before any child is created. Plain value.
+     * @default undefined (looked up)
+     */
+    readonly availabilityZoneNames?: readonly string[];
+    /**
+     * Prefix of each zone's share of the VPC block. Pin it (e.g. to the VPC prefix + 2) so that adding a
+     * zone later does not move the existing zones' subnets. Plain value.
+     * @default VPC prefix + ceil(log2(availabilityZoneCount)), e.g. /17 for a /16 over 2 zones
+     */
+    readonly availabilityZoneCidrMask?: number;
+    /**
+     * Prefix of each public subnet (load balancer, NAT gateways), /16 to /28. Plain value.
+     * @default zone prefix + 2, but no wider than /24 (a /24 in a /16 over 2 zones)
+     */
+    readonly publicSubnetCidrMask?: number;
+    /**
+     * Prefix of each private subnet (ECS instances and awsvpc tasks), /16 to /28. Plain value.
+     * @default zone prefix + 1, but no wider than /20 (a /20 in a /16 over 2 zones)
+     */
+    readonly privateSubnetCidrMask?: number;
+    /**
+     * Prefix of each isolated subnet (database; no route to the internet), /16 to /28. Plain value.
+     * @default zone prefix + 3, but no wider than /24 (a /24 in a /16 over 2 zones)
+     */
+    readonly isolatedSubnetCidrMask?: number;
+    /**
+     * NAT gateways: `"None"` (private subnets have no internet egress; the public tier is the egress tier),
+     * `"Single"` (one gateway, one zone's failure cuts egress) or `"OnePerAz"` (highly available). Plain value.
+     * @default "OnePerAz"
+     */
+    readonly natStrategy?: NatStrategy;
+    /**
+     * Retention of the flow log group, in days (a value CloudWatch Logs accepts). Plain value.
+     * @default 90
+     */
+    readonly flowLogRetentionDays?: number;
+    /**
+     * KMS key ARN to encrypt the flow log group with (its key policy must allow the CloudWatch Logs
+     * service principal); unset uses CloudWatch Logs' default encryption.
+     * @default undefined
+     */
+    readonly flowLogKmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Interface endpoints to create in the private subnets, by service short name (`"ecr.api"`,
+     * `"ecr.dkr"`, `"logs"`, `"ssm"`, ...), with private DNS and a security group admitting HTTPS from the
+     * VPC CIDR only. Each costs an hourly fee per zone. Plain value.
+     * @default []
+     */
+    readonly interfaceEndpoints?: readonly string[];
+    /**
+     * Tags added to every taggable child (each also gets a `Name` tag).
+     * @default {}
+     */
+    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** Outputs of the children, created once the zones are known. */
+interface Children {
+    readonly vpcId: pulumi.Output<string>;
+    readonly publicSubnetIds: pulumi.Output<string[]>;
+    readonly privateSubnetIds: pulumi.Output<string[]>;
+    readonly isolatedSubnetIds: pulumi.Output<string[]>;
+    readonly availabilityZones: pulumi.Output<string[]>;
+    readonly flowLogGroupName: pulumi.Output<string>;
+    readonly flowLogGroupArn: pulumi.Output<string>;
+    readonly flowLogId: pulumi.Output<string>;
+    readonly defaultSecurityGroupId: pulumi.Output<string>;
+    readonly s3EndpointId: pulumi.Output<string>;
+    readonly interfaceEndpointIds: pulumi.Output<string[]>;
+    readonly interfaceEndpointSecurityGroupId: pulumi.Output<string | undefined>;
+}
+
+/**
+ * A VPC over two or more zones with public, private and isolated subnet tiers
+ * (awsx `"Auto"` layout with explicit specs), a NAT strategy, flow logs of all
+ * traffic to a retained log group, the default security group stripped of
+ * every rule, a free S3 gateway endpoint on the private and isolated route
+ * tables and optional interface endpoints.
+ *
+ * Bad arguments throw a `ValidationError` naming each one before anything is
+ * registered. When `availabilityZoneNames` is not given, the zone count is
+ * checked against the region's zones once they are looked up, still before
+ * any child is created (the deployment then fails with the same kind of
+ * error).
+ */
+export class SecureVpc extends pulumi.ComponentResource {
+    /** VPC id. */
+    public readonly vpcId: pulumi.Output<string>;
+    /** VPC IPv4 CIDR block. */
+    public readonly cidrBlock: pulumi.Output<string>;
+    /** Public subnets, one per zone (route to the internet gateway; instances get public IPs). */
+    public readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** Private subnets, one per zone (egress through NAT when `natStrategy` is not `"None"`). */
+    public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** Isolated subnets, one per zone (no route to the internet). */
+    public readonly isolatedSubnetIds: pulumi.Output<string[]>;
+    /** Zones the VPC spans, in subnet order. */
+    public readonly availabilityZones: pulumi.Output<string[]>;
+    /** Flow log group name. */
+    public readonly flowLogGroupName: pulumi.Output<string>;
+    /** Flow log group ARN. */
+    public readonly flowLogGroupArn: pulumi.Output<string>;
+    /** Flow log id. */
+    public readonly flowLogId: pulumi.Output<string>;
+    /** NAT strategy in effect. */
+    public readonly natStrategy: NatStrategy;
+    /**
+     * Tier with internet egress: `"private"` when NAT gateways exist, `"public"` otherwise. Instances
+     * that must reach ECR/ECS go there (in the public tier: with a public IP and no inbound rule).
+     */
+    public readonly egressSubnetTier: EgressTier;
+    /** Subnets of {@link egressSubnetTier}. */
+    public readonly egressSubnetIds: pulumi.Output<string[]>;
+    /** The VPC's default security group (no rules). */
+    public readonly defaultSecurityGroupId: pulumi.Output<string>;
+    /** S3 gateway endpoint id. */
+    public readonly s3EndpointId: pulumi.Output<string>;
+    /** Interface endpoint ids, in `interfaceEndpoints` order. */
+    public readonly interfaceEndpointIds: pulumi.Output<string[]>;
+    /** Security group of the interface endpoints (undefined when there are none). */
+    public readonly interfaceEndpointSecurityGroupId: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: SecureVpcArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+        // Defaults and validation come before super(): bad input registers
+        // nothing at all, not even this component.
+        const settings = resolveVpcArgs(name, args);
+        super("aws-webapp:index:SecureVpc", name, {}, opts);
+
+        const given = settings.availabilityZoneNames;
+        const children: Children | Promise<Children> = given
+            ? this.createChildren(name, settings, [...given], args)
+            : aws
+                  .getAvailabilityZones(
+                      { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+                      { parent: this },
+                  )
+                  .then((found) => {
+                      let zones: string[];
+                      try {
+                          zones = pickRegionZones(name, settings.availabilityZoneCount, found.names);
+                      } catch (e) {
+                          // Reported by the engine against this component, without a stack trace.
+                          throw new pulumi.ResourceError((e as Error).message, this, true);
+                      }
+                      return this.createChildren(name, settings, zones, args);
+                  });
+        const out = <T>(pick: (c: Children) => pulumi.Output<T>): pulumi.Output<T> =>
+            children instanceof Promise ? (pulumi.output(children.then(pick)) as pulumi.Output<T>) : pick(children);
+
+        this.natStrategy = settings.natStrategy;
+        this.egressSubnetTier = egressTierFor(settings.natStrategy);
+        this.cidrBlock = pulumi.output(settings.cidrBlock);
+        this.vpcId = out((c) => c.vpcId);
+        this.publicSubnetIds = out((c) => c.publicSubnetIds);
+        this.privateSubnetIds = out((c) => c.privateSubnetIds);
+        this.isolatedSubnetIds = out((c) => c.isolatedSubnetIds);
+        this.egressSubnetIds = this.egressSubnetTier === "public" ? this.publicSubnetIds : this.privateSubnetIds;
+        this.availabilityZones = out((c) => c.availabilityZones);
+        this.flowLogGroupName = out((c) => c.flowLogGroupName);
+        this.flowLogGroupArn = out((c) => c.flowLogGroupArn);
+        this.flowLogId = out((c) => c.flowLogId);
+        this.defaultSecurityGroupId = out((c) => c.defaultSecurityGroupId);
+        this.s3EndpointId = out((c) => c.s3EndpointId);
+        this.interfaceEndpointIds = out((c) => c.interfaceEndpointIds);
+        this.interfaceEndpointSecurityGroupId = out((c) => c.interfaceEndpointSecurityGroupId);
+
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            cidrBlock: this.cidrBlock,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+            isolatedSubnetIds: this.isolatedSubnetIds,
+            availabilityZones: this.availabilityZones,
+            flowLogGroupName: this.flowLogGroupName,
+            flowLogGroupArn: this.flowLogGroupArn,
+            flowLogId: this.flowLogId,
+            natStrategy: this.natStrategy,
+            egressSubnetTier: this.egressSubnetTier,
+            egressSubnetIds: this.egressSubnetIds,
+            defaultSecurityGroupId: this.defaultSecurityGroupId,
+            s3EndpointId: this.s3EndpointId,
+            interfaceEndpointIds: this.interfaceEndpointIds,
+            interfaceEndpointSecurityGroupId: this.interfaceEndpointSecurityGroupId,
+        });
+    }
+
+    private createChildren(name: string, s: ResolvedVpcArgs, zones: string[], args: SecureVpcArgs): Children {
+        const parent = { parent: this };
+        const tags = args.tags;
+
+        // Subnet layout: awsx "Auto" strategy, explicit specs in a fixed order
+        // (private, public, isolated) and an explicit zone block size, so the
+        // CIDRs are exactly the ones validation planned.
+        const vpc = new awsx.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: s.cidrBlock,
+                availabilityZoneNames: zones,
+                availabilityZoneCidrMask: s.availabilityZoneCidrMask,
+                subnetStrategy: "Auto",
+                subnetSpecs: TIERS.map((tier) => ({ type: TIER_TYPES[tier], name: tier, cidrMask: s.masks[tier] })),
+                natGateways: { strategy: s.natStrategy },
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                // awsx adds `Name: <its name>` to these itself.
+                tags,
+            },
+            parent,
+        );
+
+        const region = aws.getRegionOutput({}, parent).region;
+        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+        const partition = aws.getPartitionOutput({}, parent).partition;
+
+        // Flow logs of all traffic, written by a role that may only write to its own group.
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-flow-logs`,
+            {
+                retentionInDays: s.flowLogRetentionDays,
+                kmsKeyId: args.flowLogKmsKeyArn,
+                tags: nameTags(`${name}-flow-logs`, tags),
+            },
+            parent,
+        );
+        const role = new aws.iam.Role(
+            `${name}-flow-logs-role`,
+            {
+                description: `VPC flow logs of ${name}: delivery to its log group`,
+                assumeRolePolicy: pulumi
+                    .all([accountId, partition, region])
+                    .apply(([account, part, reg]) => JSON.stringify(flowLogTrustPolicy(account, part, reg))),
+                tags: nameTags(`${name}-flow-logs-role`, tags),
+            },
+            parent,
+        );
+        const writePolicy = new aws.iam.RolePolicy(
+            `${name}-flow-logs-write`,
+            {
+                role: role.id,
+                policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogWritePolicy(arn))),
+            },
+            parent,
+        );
+        const flowLog = new aws.ec2.FlowLog(
+            `${name}-flow-log`,
+            {
+                vpcId: vpc.vpcId,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: logGroup.arn,
+                iamRoleArn: role.arn,
+                tags: nameTags(`${name}-flow-log`, tags),
+            },
+            { parent: this, dependsOn: [writePolicy] },
+        );
+
+        // The default security group, adopted and stripped of every rule.
+        const defaultSg = new aws.ec2.DefaultSecurityGroup(
+            `${name}-default-sg`,
+            { vpcId: vpc.vpcId, ingress: [], egress: [], tags: nameTags(`${name}-default-sg`, tags) },
+            parent,
+        );
+
+        // Free S3 gateway endpoint on the private and isolated route tables,
+        // found through awsx's route table associations (one table per subnet).
+        const associations = vpc.routeTableAssociations.apply((list) =>
+            pulumi.all(
+                list.map((a) =>
+                    pulumi
+                        .all([a.subnetId, a.routeTableId])
+                        .apply(([subnetId, routeTableId]) => ({ subnetId: subnetId ?? "", routeTableId })),
+                ),
+            ),
+        );
+        const routeTableIds = pulumi
+            .all([associations, vpc.privateSubnetIds, vpc.isolatedSubnetIds])
+            .apply(([assocs, priv, iso]) => routeTableIdsForSubnets(assocs, [...priv, ...iso]));
+        const s3Endpoint = new aws.ec2.VpcEndpoint(
+            `${name}-s3-endpoint`,
+            {
+                vpcId: vpc.vpcId,
+                serviceName: region.apply((r) => endpointServiceName(r, "s3")),
+                vpcEndpointType: "Gateway",
+                routeTableIds,
+                tags: nameTags(`${name}-s3-endpoint`, tags),
+            },
+            parent,
+        );
+
+        // Optional interface endpoints in the private subnets, HTTPS from the VPC only.
+        let endpointSg: aws.ec2.SecurityGroup | undefined;
+        const endpoints: aws.ec2.VpcEndpoint[] = [];
+        if (s.interfaceEndpoints.length > 0) {
+            endpointSg = new aws.ec2.SecurityGroup(
+                `${name}-endpoints-sg`,
+                {
+                    vpcId: vpc.vpcId,
+                    description: `Interface VPC endpoints of ${name}: HTTPS from inside the VPC only`,
+                    tags: nameTags(`${name}-endpoints-sg`, tags),
+                },
+                parent,
+            );
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-endpoints-https`,
+                {
+                    securityGroupId: endpointSg.id,
+                    description: `HTTPS from the VPC (${s.cidrBlock})`,
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    cidrIpv4: s.cidrBlock,
+                    tags: nameTags(`${name}-endpoints-https`, tags),
+                },
+                parent,
+            );
+            for (const service of s.interfaceEndpoints) {
+                const endpointName = `${name}-${endpointRole(service)}-endpoint`;
+                endpoints.push(
+                    new aws.ec2.VpcEndpoint(
+                        endpointName,
+                        {
+                            vpcId: vpc.vpcId,
+                            serviceName: region.apply((r) => endpointServiceName(r, service)),
+                            vpcEndpointType: "Interface",
+                            privateDnsEnabled: true,
+                            subnetIds: vpc.privateSubnetIds,
+                            securityGroupIds: [endpointSg.id],
+                            tags: nameTags(endpointName, tags),
+                        },
+                        parent,
+                    ),
+                );
+            }
+        }
+
+        return {
+            vpcId: vpc.vpcId,
+            publicSubnetIds: vpc.publicSubnetIds,
+            privateSubnetIds: vpc.privateSubnetIds,
+            isolatedSubnetIds: vpc.isolatedSubnetIds,
+            availabilityZones: pulumi.output(zones),
+            flowLogGroupName: logGroup.name,
+            flowLogGroupArn: logGroup.arn,
+            flowLogId: flowLog.id,
+            defaultSecurityGroupId: defaultSg.id,
+            s3EndpointId: s3Endpoint.id,
+            interfaceEndpointIds: pulumi.all(endpoints.map((e) => e.id)),
+            interfaceEndpointSecurityGroupId: endpointSg ? endpointSg.id : pulumi.output(undefined),
+        };
+    }
+}

@@ -1,0 +1,274 @@
+/**
+ * Defaults and up-front validation of SecureVpc arguments: pure functions, so
+ * every problem is reported together before any resource is registered.
+ */
+import { isPrivateCidr, parseCidr } from "../shared/cidr";
+import { Problems, show } from "../shared/validation";
+import {
+    blockSize,
+    defaultTierMasks,
+    defaultZoneCidrMask,
+    LayoutPlan,
+    MAX_PREFIX,
+    MIN_PREFIX,
+    planLayout,
+    Tier,
+    TierMasks,
+    TIERS,
+} from "./layout";
+
+/** NAT gateway strategies (awsx's `NatGatewayStrategy`). */
+export const NAT_STRATEGIES = ["None", "Single", "OnePerAz"] as const;
+export type NatStrategy = (typeof NAT_STRATEGIES)[number];
+
+/** Retention values CloudWatch Logs accepts (days). */
+export const FLOW_LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const DEFAULT_CIDR_BLOCK = "10.0.0.0/16";
+export const DEFAULT_ZONE_COUNT = 2;
+export const DEFAULT_NAT_STRATEGY: NatStrategy = "OnePerAz";
+export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 90;
+
+/** Argument name of each tier's mask. */
+export const MASK_ARGS: Readonly<Record<Tier, string>> = {
+    private: "privateSubnetCidrMask",
+    public: "publicSubnetCidrMask",
+    isolated: "isolatedSubnetCidrMask",
+};
+
+/** The plain (validated up front) part of SecureVpcArgs. */
+export interface PlainVpcArgs {
+    readonly cidrBlock?: string;
+    readonly availabilityZoneCount?: number;
+    readonly availabilityZoneNames?: readonly string[];
+    readonly availabilityZoneCidrMask?: number;
+    readonly publicSubnetCidrMask?: number;
+    readonly privateSubnetCidrMask?: number;
+    readonly isolatedSubnetCidrMask?: number;
+    readonly natStrategy?: NatStrategy;
+    readonly flowLogRetentionDays?: number;
+    readonly interfaceEndpoints?: readonly string[];
+}
+
+/** Arguments with defaults applied and every up-front check passed. */
+export interface ResolvedVpcArgs {
+    readonly cidrBlock: string;
+    readonly availabilityZoneCount: number;
+    /** The zones to use when they were given; undefined means "look up the region's zones". */
+    readonly availabilityZoneNames: readonly string[] | undefined;
+    readonly availabilityZoneCidrMask: number;
+    readonly masks: TierMasks;
+    readonly natStrategy: NatStrategy;
+    readonly flowLogRetentionDays: number;
+    readonly interfaceEndpoints: readonly string[];
+    readonly layout: LayoutPlan;
+}
+
+const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+
+/** Availability zone names such as `us-east-1a`, `eu-central-1c` or `us-west-2-lax-1a`. */
+const ZONE_NAME = /^[a-z]{2}(-[a-z0-9]+)+[a-z]$/;
+
+/** Endpoint service short names such as `ecr.api`, `logs`, `ssmmessages`, `secretsmanager`. */
+const ENDPOINT_SERVICE = /^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/;
+
+/** Problems of a VPC CIDR block: canonical IPv4, RFC 1918, /16 to /28. */
+export function checkCidrBlock(problems: Problems, cidrBlock: unknown): void {
+    const cidr = typeof cidrBlock === "string" ? parseCidr(cidrBlock) : undefined;
+    if (!cidr) {
+        problems.add(`cidrBlock: ${show(cidrBlock)} is not a valid IPv4 CIDR block`);
+        return;
+    }
+    problems.expect(
+        cidr.prefix >= MIN_PREFIX && cidr.prefix <= MAX_PREFIX,
+        "cidrBlock",
+        cidrBlock,
+        `has a prefix outside /${MIN_PREFIX} to /${MAX_PREFIX} (the VPC sizes AWS accepts)`,
+    );
+    problems.expect(isPrivateCidr(cidr), "cidrBlock", cidrBlock, "is not a private (RFC 1918) range");
+}
+
+/**
+ * Applies defaults and checks every plain argument: CIDR block, zone count
+ * (against the given zone names, if any), zone and tier masks (each subnet
+ * must fit in its zone's share of the VPC, alignment included), NAT strategy,
+ * flow log retention and interface endpoint names. Throws one
+ * `ValidationError` listing every problem; returns the resolved settings.
+ */
+export function resolveVpcArgs(name: string, args: PlainVpcArgs): ResolvedVpcArgs {
+    const problems = new Problems(`SecureVpc "${name}"`);
+
+    const cidrBlock = args.cidrBlock ?? DEFAULT_CIDR_BLOCK;
+    const countBefore = problems.count;
+    checkCidrBlock(problems, cidrBlock);
+    const cidr = problems.count === countBefore ? parseCidr(cidrBlock) : undefined;
+
+    const names = args.availabilityZoneNames;
+    let namesOk = true;
+    if (names !== undefined) {
+        if (!Array.isArray(names)) {
+            problems.add(`availabilityZoneNames: ${show(names)} is not a list of availability zone names`);
+            namesOk = false;
+        } else {
+            names.forEach((zone, i) => {
+                if (typeof zone !== "string" || !ZONE_NAME.test(zone)) {
+                    problems.add(
+                        `availabilityZoneNames[${i}]: ${show(zone)} is not an availability zone name such as "us-east-1a"`,
+                    );
+                    namesOk = false;
+                }
+            });
+            const duplicates = names.filter((zone, i) => names.indexOf(zone) !== i);
+            if (duplicates.length > 0) {
+                problems.add(
+                    `availabilityZoneNames: ${show(names)} lists ${[...new Set(duplicates)].map((d) => show(d)).join(", ")} more than once`,
+                );
+                namesOk = false;
+            }
+        }
+    }
+
+    const zoneCount = args.availabilityZoneCount ?? DEFAULT_ZONE_COUNT;
+    let countOk = isInt(zoneCount) && zoneCount >= 2;
+    problems.expect(
+        countOk,
+        "availabilityZoneCount",
+        zoneCount,
+        "is out of range: expected a whole number of at least 2 (every tier spans two or more zones)",
+    );
+    if (countOk && namesOk && names !== undefined && zoneCount > names.length) {
+        problems.add(
+            `availabilityZoneCount: ${zoneCount} is more than the ${names.length} zones in availabilityZoneNames (${names.join(", ")})`,
+        );
+        countOk = false;
+    }
+
+    const natStrategy = args.natStrategy ?? DEFAULT_NAT_STRATEGY;
+    problems.expect(
+        (NAT_STRATEGIES as readonly unknown[]).includes(natStrategy),
+        "natStrategy",
+        natStrategy,
+        `is not one of ${NAT_STRATEGIES.map((s) => show(s)).join(", ")}`,
+    );
+
+    const flowLogRetentionDays = args.flowLogRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS;
+    problems.expect(
+        (FLOW_LOG_RETENTION_DAYS as readonly unknown[]).includes(flowLogRetentionDays),
+        "flowLogRetentionDays",
+        flowLogRetentionDays,
+        `is not a CloudWatch Logs retention: expected one of ${FLOW_LOG_RETENTION_DAYS.join(", ")}`,
+    );
+
+    const interfaceEndpoints = args.interfaceEndpoints ?? [];
+    if (!Array.isArray(interfaceEndpoints)) {
+        problems.add(`interfaceEndpoints: ${show(interfaceEndpoints)} is not a list of endpoint service names`);
+    } else {
+        interfaceEndpoints.forEach((svc, i) => {
+            if (typeof svc !== "string" || !ENDPOINT_SERVICE.test(svc) || svc.startsWith("com.amazonaws.")) {
+                problems.add(
+                    `interfaceEndpoints[${i}]: ${show(svc)} is not an endpoint service short name such as "ecr.api" (the com.amazonaws.<region>. prefix is added)`,
+                );
+            } else if (svc === "s3") {
+                problems.add(
+                    `interfaceEndpoints[${i}]: "s3" is already served by the VPC's free S3 gateway endpoint; remove it`,
+                );
+            }
+        });
+        const duplicates = interfaceEndpoints.filter((svc, i) => interfaceEndpoints.indexOf(svc) !== i);
+        if (duplicates.length > 0) {
+            problems.add(
+                `interfaceEndpoints: ${show(interfaceEndpoints)} lists ${[...new Set(duplicates)].map((d) => show(d)).join(", ")} more than once`,
+            );
+        }
+    }
+
+    // Zone block and tier masks: only meaningful once the CIDR and count are sound.
+    const minZoneMask = cidr && countOk ? defaultZoneCidrMask(cidr.prefix, zoneCount) : undefined;
+    const zoneMask = args.availabilityZoneCidrMask ?? minZoneMask;
+    let zoneMaskOk = true;
+    if (args.availabilityZoneCidrMask === undefined && minZoneMask !== undefined && minZoneMask > MAX_PREFIX) {
+        problems.add(
+            `cidrBlock: ${show(cidrBlock)} is too small for ${zoneCount} zones: each would get a /${minZoneMask}, narrower than the /${MAX_PREFIX} smallest subnet`,
+        );
+        zoneMaskOk = false;
+    }
+    if (args.availabilityZoneCidrMask !== undefined) {
+        zoneMaskOk = isInt(zoneMask) && zoneMask >= MIN_PREFIX && zoneMask <= MAX_PREFIX;
+        problems.expect(
+            zoneMaskOk,
+            "availabilityZoneCidrMask",
+            zoneMask,
+            `is out of range: expected a whole number from ${MIN_PREFIX} to ${MAX_PREFIX}`,
+        );
+        if (zoneMaskOk && minZoneMask !== undefined && zoneMask! < minZoneMask) {
+            problems.add(
+                `availabilityZoneCidrMask: ${zoneMask} is too wide: ${zoneCount} zones of /${zoneMask} do not fit in ${cidrBlock}; expected /${minZoneMask} or narrower`,
+            );
+            zoneMaskOk = false;
+        }
+    }
+
+    const defaults = defaultTierMasks(zoneMask ?? MIN_PREFIX);
+    const masks: Record<Tier, number> = {
+        private: args.privateSubnetCidrMask ?? defaults.private,
+        public: args.publicSubnetCidrMask ?? defaults.public,
+        isolated: args.isolatedSubnetCidrMask ?? defaults.isolated,
+    };
+    let masksOk = true;
+    for (const tier of TIERS) {
+        const mask = masks[tier];
+        if (!isInt(mask) || mask < MIN_PREFIX || mask > MAX_PREFIX) {
+            problems.add(
+                `${MASK_ARGS[tier]}: ${show(mask)} is out of range: expected a whole number from ${MIN_PREFIX} to ${MAX_PREFIX} (the subnet sizes AWS accepts)`,
+            );
+            masksOk = false;
+        } else if (zoneMask !== undefined && zoneMaskOk && mask < zoneMask) {
+            problems.add(
+                `${MASK_ARGS[tier]}: ${mask} is wider than a zone's share of ${cidrBlock} (/${zoneMask} for ${zoneCount} zones): expected /${zoneMask} or narrower`,
+            );
+            masksOk = false;
+        }
+    }
+
+    let layout: LayoutPlan | undefined;
+    if (cidr && countOk && zoneMask !== undefined && zoneMaskOk && masksOk) {
+        layout = planLayout(cidr, zoneCount, zoneMask, masks);
+        if (!layout.fits) {
+            const given = TIERS.map((t) => `${MASK_ARGS[t]} /${masks[t]}`).join(", ");
+            problems.add(
+                `${TIERS.map((t) => MASK_ARGS[t]).join(", ")}: ${given} need ${layout.spanPerZone} addresses per zone (alignment included), but each of the ${zoneCount} zones of ${cidrBlock} has ${blockSize(zoneMask)} (/${zoneMask}): use narrower masks, a wider cidrBlock or fewer zones`,
+            );
+        }
+    }
+
+    problems.throwIfAny();
+    return {
+        cidrBlock,
+        availabilityZoneCount: zoneCount,
+        availabilityZoneNames: names?.slice(0, zoneCount),
+        availabilityZoneCidrMask: zoneMask!,
+        masks,
+        natStrategy,
+        flowLogRetentionDays,
+        interfaceEndpoints: [...interfaceEndpoints],
+        layout: layout!,
+    };
+}
+
+/**
+ * Picks the first `count` of the region's zones, or throws naming
+ * `availabilityZoneCount` when the region has fewer.
+ */
+export function pickRegionZones(name: string, count: number, regionZones: readonly string[]): string[] {
+    new Problems(`SecureVpc "${name}"`)
+        .expect(
+            count <= regionZones.length,
+            "availabilityZoneCount",
+            count,
+            `is more than the ${regionZones.length} availability zones the region offers (${regionZones.join(", ")})`,
+        )
+        .throwIfAny();
+    return regionZones.slice(0, count);
+}
