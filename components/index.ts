@@ -2,3 +2,4 @@
 export { ValidationError } from "./shared/validation";
 export { BillingAlarm, type BillingAlarmArgs } from "./billing";
 export * from "./database";
+export { SecureVpc, type SecureVpcArgs, type NatStrategy, type EgressTier, NAT_STRATEGIES } from "./vpc";
