@@ -2,4 +2,5 @@
 export { ValidationError } from "./shared/validation";
 export { BillingAlarm, type BillingAlarmArgs } from "./billing";
 export * from "./database";
+export { GithubDeployRole, type GithubDeployRoleArgs } from "./github";
 export { SecureVpc, type SecureVpcArgs, type NatStrategy, type EgressTier, NAT_STRATEGIES } from "./vpc";
