@@ -32,6 +32,8 @@ export interface Registration {
     readonly secretInputs: string[];
     /** Input properties the resource option `ignoreChanges` names. */
     readonly ignoreChanges: string[];
+    /** Physical id the mock assigned (what `resource.id` resolves to; "" for components). */
+    readonly id: string;
 }
 
 /** The resources registered since the last {@link record}/{@link reset}. */
@@ -84,12 +86,17 @@ export function setMockRegion(r: string): void {
     region = r;
 }
 
+/**
+ * Deterministic hex digits for ids, distinct per `n`. 32-bit integer maths
+ * (Math.imul): plain multiplication loses the low bits beyond 2^53, which
+ * made most ids all zeros and so equal across resources.
+ */
 function hex(n: number, len: number): string {
     let h = "";
-    let x = n * 2654435761 + len;
+    let x = (Math.imul(n, 2654435761) + len) >>> 0;
     while (h.length < len) {
-        x = (x * 1103515245 + 12345) >>> 0;
-        h += (x % 16).toString(16);
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        h += (x >>> 28).toString(16);
     }
     return h;
 }
@@ -531,6 +538,7 @@ const mocks: pulumi.runtime.Mocks = {
             state,
             custom: args.custom ?? false,
             provider: args.provider ?? "",
+            id: args.custom === false ? "" : id,
         });
         return { id: args.custom === false ? undefined : id, state };
     },
@@ -540,7 +548,7 @@ const mocks: pulumi.runtime.Mocks = {
 };
 
 /** newResource results waiting to be joined with the request's options. */
-const pending = new Map<string, { inputs: any; state: any; custom: boolean; provider: string }>();
+const pending = new Map<string, { inputs: any; state: any; custom: boolean; provider: string; id: string }>();
 
 /**
  * Sets the mocks (project and stack names) and wraps the mock monitor so each
@@ -571,6 +579,7 @@ export async function installMocks(stack = "test", project = "aws-webapp"): Prom
                     provider: req.getProvider(),
                     secretInputs: secretKeys(req.getObject()?.toJavaScript?.() ?? {}),
                     ignoreChanges: req.getIgnorechangesList?.() ?? [],
+                    id: p?.id ?? "",
                 });
             }
             callback(err, res);
