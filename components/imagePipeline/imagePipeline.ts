@@ -1,0 +1,548 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { nameTags } from "../shared/tags";
+import type { LambdaArchitecture } from "./bundle";
+import {
+    corsRules,
+    deadLetterQueuePolicy,
+    endpointId,
+    handlerEnvironment,
+    lambdaAssumeRolePolicy,
+    lifecycleRules,
+    notificationFilters,
+    resizerRolePolicy,
+    secureTransportBucketPolicy,
+} from "./policies";
+import {
+    type OutputFormat,
+    RENDERS_PREFIX,
+    type RenditionWidths,
+    resolveImagePipelineArgs,
+    type ImagePipelineSettings,
+    UPLOADS_PREFIX,
+} from "./validation";
+
+/**
+ * Arguments of {@link ImagePipeline}. Sizes, counts, enums, lists and the
+ * bundle path are plain values (not Outputs) because they are validated
+ * before anything is created; ARNs may be Outputs.
+ */
+export interface ImagePipelineArgs {
+    /**
+     * Production switch: versioning on by default, buckets registered with
+     * `protect` and `retainOnDelete`, `forceDestroy` refused, log retention of
+     * at least 30 days.
+     * @default false
+     */
+    readonly production?: boolean;
+    /**
+     * Keep raw uploads and renditions in two buckets (`<name>-uploads-*` and
+     * `<name>-renders-*`) instead of one bucket (`<name>-media-*`) with the
+     * `uploads/` and `renders/` prefixes. The prefixes are used either way.
+     * @default false
+     */
+    readonly separateBuckets?: boolean;
+    /**
+     * S3 versioning on every bucket; noncurrent versions then expire after
+     * `noncurrentVersionExpirationDays`.
+     * @default production
+     */
+    readonly versioning?: boolean;
+    /**
+     * Days a noncurrent object version is kept (only with versioning).
+     * @default 30
+     */
+    readonly noncurrentVersionExpirationDays?: number;
+    /**
+     * Expire raw uploads (`uploads/`) this many days after they were written;
+     * renditions are kept.
+     * @default undefined (uploads are kept)
+     */
+    readonly expireUploadsAfterDays?: number;
+    /**
+     * Abort (and delete the parts of) incomplete multipart uploads after this
+     * many days.
+     * @default 7
+     */
+    readonly abortIncompleteMultipartUploadDays?: number;
+    /**
+     * Let `pulumi destroy` empty and delete the buckets. Refused with
+     * `production: true`.
+     * @default false
+     */
+    readonly forceDestroy?: boolean;
+    /**
+     * Customer managed KMS key for the buckets (SSE-KMS with S3 Bucket Keys);
+     * the function may use it through S3 only. Its key policy must let the
+     * account's IAM policies grant use (the default key policy does).
+     * @default undefined (SSE-S3, AES-256 with S3-managed keys)
+     */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Browser origins allowed to upload with presigned URLs (a CORS rule on
+     * the uploads bucket: GET, HEAD, PUT, POST). `https://host[:port]`, one
+     * leading `*.` allowed; `http://` only for localhost. `*` is refused.
+     * @default [] (no CORS configuration)
+     */
+    readonly corsAllowedOrigins?: readonly string[];
+    /**
+     * Target widths in pixels (16 to 8192, thumbnail < medium < large); the
+     * height follows the aspect ratio and images are never enlarged.
+     * @default { thumbnail: 150, medium: 640, large: 1280 }
+     */
+    readonly renditionWidths?: Partial<RenditionWidths>;
+    /**
+     * Encodings of every rendition, each written as
+     * `renders/<stem>/<size>.<ext>` (ext: webp, jpg, avif, png).
+     * @default ["webp"]
+     */
+    readonly outputFormats?: readonly OutputFormat[];
+    /**
+     * Encoder quality, 1 to 100 (WebP, JPEG, AVIF; PNG is lossless).
+     * @default 80
+     */
+    readonly quality?: number;
+    /**
+     * Cache-Control header stored with every rendition.
+     * @default "public, max-age=86400"
+     */
+    readonly cacheControl?: string;
+    /**
+     * Key suffixes under `uploads/` that trigger the function (S3 matches
+     * them case-sensitively; no suffix may end with another).
+     * @default .jpg .jpeg .png .webp .gif .tif .tiff .avif, lower and upper case
+     */
+    readonly imageSuffixes?: readonly string[];
+    /**
+     * Images with more pixels are refused (decompression-bomb guard), 1e6 to 1e9.
+     * @default 100000000
+     */
+    readonly maxInputPixels?: number;
+    /**
+     * Instruction set of the function; the handler bundle must match
+     * (`npm run build:handler -- --arch x86_64` for x86_64).
+     * @default "arm64"
+     */
+    readonly architecture?: LambdaArchitecture;
+    /**
+     * Function memory in MB, 512 to 10240 (CPU grows with it: 1769 MB is one vCPU).
+     * @default 1536
+     */
+    readonly memorySize?: number;
+    /**
+     * Function timeout in seconds, 10 to 900.
+     * @default 60
+     */
+    readonly timeoutSeconds?: number;
+    /**
+     * Reserved concurrency (also a cap on parallel resizes), 1 to 10000.
+     * @default undefined (unreserved: shares the account's pool)
+     */
+    readonly reservedConcurrency?: number;
+    /**
+     * Retries of a failed asynchronous invocation (0 to 2) before the event
+     * goes to the dead-letter queue.
+     * @default 2
+     */
+    readonly maximumRetryAttempts?: number;
+    /**
+     * Oldest event age (seconds, 60 to 21600) Lambda still processes; older
+     * events go to the dead-letter queue.
+     * @default 3600
+     */
+    readonly maximumEventAgeSeconds?: number;
+    /**
+     * Retention of the function's log group (a CloudWatch Logs value; at
+     * least 30 with production).
+     * @default 30
+     */
+    readonly logRetentionDays?: number;
+    /**
+     * Email addresses subscribed to the "image rendered" topic (each must
+     * confirm the mail AWS sends).
+     * @default []
+     */
+    readonly notificationEmails?: readonly string[];
+    /**
+     * HTTPS endpoints subscribed to the topic (they must confirm the
+     * subscription); URLs with credentials are refused.
+     * @default []
+     */
+    readonly notificationHttpsEndpoints?: readonly string[];
+    /**
+     * SQS queues (ARNs) subscribed to the topic with raw message delivery.
+     * Each queue's policy must let `sns.amazonaws.com` send with
+     * `aws:SourceArn` = the `topicArn` output.
+     * @default []
+     */
+    readonly notificationQueueArns?: readonly pulumi.Input<string>[];
+    /**
+     * Directory of the built handler bundle (index.js, node_modules with
+     * sharp for `architecture`, bundle.json); relative paths resolve against
+     * the working directory. Built by `npm run build` or `ensureHandlerBundle()`.
+     * @default build/image-handler/<architecture> in this package
+     */
+    readonly handlerBundleDir?: string;
+    /**
+     * Tags added to every taggable child (next to a `Name` tag).
+     * @default {}
+     */
+    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+interface BucketSet {
+    readonly bucket: aws.s3.Bucket;
+    /** Children that must exist before objects flow (policy, encryption ...). */
+    readonly controls: pulumi.Resource[];
+}
+
+/**
+ * Serverless image pipeline: an upload under `uploads/` triggers a Lambda
+ * function (sharp, arm64 by default) that writes thumbnail, medium and large
+ * renditions under `renders/` and announces them on an encrypted SNS topic;
+ * failed events go to an encrypted SQS dead-letter queue after bounded
+ * retries. Buckets are private, owner-enforced, encrypted, TLS-only, with
+ * lifecycle rules; the function's role reaches exactly its prefixes, topic,
+ * queue and log group.
+ */
+export class ImagePipeline extends pulumi.ComponentResource {
+    /** Pulumi type token. */
+    public static readonly TYPE = "aws-webapp:index:ImagePipeline";
+
+    /** Name of the bucket receiving uploads (under `uploadsPrefix`). */
+    public readonly bucketName: pulumi.Output<string>;
+    /** ARN of the bucket receiving uploads. */
+    public readonly bucketArn: pulumi.Output<string>;
+    /** Name of the bucket holding renditions (the uploads bucket unless separateBuckets). */
+    public readonly rendersBucketName: pulumi.Output<string>;
+    /** ARN of the bucket holding renditions. */
+    public readonly rendersBucketArn: pulumi.Output<string>;
+    /** Key prefix of uploads: `uploads/`. */
+    public readonly uploadsPrefix: string;
+    /** Key prefix of renditions: `renders/` (`renders/<stem>/<size>.<ext>`). */
+    public readonly rendersPrefix: string;
+    /** Name of the resize function (for alarms on Errors/Throttles). */
+    public readonly functionName: pulumi.Output<string>;
+    /** ARN of the resize function. */
+    public readonly functionArn: pulumi.Output<string>;
+    /** ARN of the function's execution role. */
+    public readonly roleArn: pulumi.Output<string>;
+    /** Name of the function's log group. */
+    public readonly logGroupName: pulumi.Output<string>;
+    /** ARN of the "image rendered" topic (subscribe more consumers to it). */
+    public readonly topicArn: pulumi.Output<string>;
+    /** Name of the "image rendered" topic. */
+    public readonly topicName: pulumi.Output<string>;
+    /** Name of the dead-letter queue (alarm on ApproximateNumberOfMessagesVisible). */
+    public readonly dlqName: pulumi.Output<string>;
+    /** ARN of the dead-letter queue. */
+    public readonly dlqArn: pulumi.Output<string>;
+    /** URL of the dead-letter queue (to inspect or redrive failed events). */
+    public readonly dlqUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: ImagePipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        // Defaults and validation (bundle included) run before super(): super()
+        // registers the component itself, and bad input must leave nothing registered.
+        const s = resolveImagePipelineArgs(name, args);
+        super(ImagePipeline.TYPE, name, {}, opts);
+
+        const child = { parent: this };
+        const tags = (n: string) => nameTags(n, args.tags);
+        const accountId = aws.getCallerIdentityOutput({}, child).accountId;
+        const region = aws.getRegionOutput({}, child).region;
+
+        // Storage.
+        const uploads = this.bucket(s.separateBuckets ? `${name}-uploads` : `${name}-media`, s, args, true);
+        const renders = s.separateBuckets ? this.bucket(`${name}-renders`, s, args, false) : uploads;
+
+        // Notification topic and its subscriptions.
+        const topic = new aws.sns.Topic(
+            `${name}-topic`,
+            { displayName: "Image rendered", kmsMasterKeyId: "alias/aws/sns", tags: tags(`${name}-topic`) },
+            child,
+        );
+        for (const email of s.notificationEmails) {
+            new aws.sns.TopicSubscription(
+                `${name}-email-${endpointId(email.toLowerCase())}`,
+                { topic: topic.arn, protocol: "email", endpoint: email },
+                child,
+            );
+        }
+        for (const url of s.notificationHttpsEndpoints) {
+            new aws.sns.TopicSubscription(
+                `${name}-https-${endpointId(url)}`,
+                { topic: topic.arn, protocol: "https", endpoint: url, endpointAutoConfirms: false },
+                child,
+            );
+        }
+        (args.notificationQueueArns ?? []).forEach((queueArn, i) => {
+            const id = typeof queueArn === "string" ? endpointId(queueArn) : String(i);
+            new aws.sns.TopicSubscription(
+                `${name}-sqs-${id}`,
+                { topic: topic.arn, protocol: "sqs", endpoint: queueArn, rawMessageDelivery: true },
+                child,
+            );
+        });
+
+        // Dead-letter queue for events that still fail after the retries.
+        const dlq = new aws.sqs.Queue(
+            `${name}-dlq`,
+            {
+                messageRetentionSeconds: 14 * 24 * 3600,
+                sqsManagedSseEnabled: true,
+                tags: tags(`${name}-dlq`),
+            },
+            child,
+        );
+
+        // The function's own log group, created before the function so its retention applies from the start.
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: `/aws/lambda/${pulumi.getProject()}-${pulumi.getStack()}/${name}-resizer`,
+                retentionInDays: s.logRetentionDays,
+                tags: tags(`${name}-logs`),
+            },
+            { ...child, deleteBeforeReplace: true },
+        );
+
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `Execution role of the ${name} image resize function`,
+                assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()),
+                tags: tags(`${name}-role`),
+            },
+            child,
+        );
+        const kmsKeyArn = args.kmsKeyArn;
+        const rolePolicy = new aws.iam.RolePolicy(
+            `${name}-role-policy`,
+            {
+                role: role.id,
+                policy: pulumi
+                    .all([uploads.bucket.arn, renders.bucket.arn, topic.arn, dlq.arn, logGroup.arn, kmsKeyArn, region])
+                    .apply(([uploadsArn, rendersArn, topicArn, dlqArn, logGroupArn, keyArn, regionName]) =>
+                        JSON.stringify(
+                            resizerRolePolicy({
+                                uploadsBucketArn: uploadsArn,
+                                rendersBucketArn: rendersArn,
+                                uploadsPrefix: UPLOADS_PREFIX,
+                                rendersPrefix: RENDERS_PREFIX,
+                                topicArn,
+                                dlqArn,
+                                logGroupArn,
+                                kms: keyArn ? { keyArn, region: regionName } : undefined,
+                            }),
+                        ),
+                    ),
+            },
+            child,
+        );
+        const dlqPolicy = new aws.sqs.QueuePolicy(
+            `${name}-dlq-policy`,
+            {
+                queueUrl: dlq.url,
+                policy: pulumi
+                    .all([dlq.arn, role.arn])
+                    .apply(([queueArn, roleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, roleArn))),
+            },
+            child,
+        );
+
+        const fn = new aws.lambda.Function(
+            `${name}-resizer`,
+            {
+                description: `Resizes ${UPLOADS_PREFIX} images into ${RENDERS_PREFIX} renditions (ImagePipeline ${name})`,
+                role: role.arn,
+                runtime: aws.lambda.Runtime.NodeJS22dX,
+                handler: "index.handler",
+                code: new pulumi.asset.FileArchive(s.handlerBundleDir),
+                architectures: [s.architecture],
+                memorySize: s.memorySize,
+                timeout: s.timeoutSeconds,
+                reservedConcurrentExecutions: s.reservedConcurrency,
+                environment: {
+                    variables: pulumi.all([renders.bucket.bucket, topic.arn]).apply(([rendersBucket, topicArn]) =>
+                        handlerEnvironment({
+                            rendersBucket,
+                            topicArn,
+                            uploadsPrefix: UPLOADS_PREFIX,
+                            rendersPrefix: RENDERS_PREFIX,
+                            renditionWidths: s.renditionWidths,
+                            outputFormats: s.outputFormats,
+                            quality: s.quality,
+                            cacheControl: s.cacheControl,
+                            maxInputPixels: s.maxInputPixels,
+                        }),
+                    ),
+                },
+                loggingConfig: {
+                    logFormat: "JSON",
+                    logGroup: logGroup.name,
+                    applicationLogLevel: "INFO",
+                    systemLogLevel: "WARN",
+                },
+                tags: tags(`${name}-resizer`),
+            },
+            { ...child, dependsOn: [logGroup, rolePolicy] },
+        );
+
+        // Asynchronous invocations (S3 events): bounded retries, then the dead-letter queue.
+        new aws.lambda.FunctionEventInvokeConfig(
+            `${name}-invoke-config`,
+            {
+                functionName: fn.name,
+                maximumRetryAttempts: s.maximumRetryAttempts,
+                maximumEventAgeInSeconds: s.maximumEventAgeSeconds,
+                destinationConfig: { onFailure: { destination: dlq.arn } },
+            },
+            { ...child, dependsOn: [rolePolicy, dlqPolicy] },
+        );
+
+        // S3 may invoke the function only for this bucket, in this account.
+        const permission = new aws.lambda.Permission(
+            `${name}-s3-invoke`,
+            {
+                action: "lambda:InvokeFunction",
+                function: fn.name,
+                principal: "s3.amazonaws.com",
+                sourceArn: uploads.bucket.arn,
+                sourceAccount: accountId,
+            },
+            child,
+        );
+        new aws.s3.BucketNotification(
+            `${name}-notification`,
+            {
+                bucket: uploads.bucket.id,
+                lambdaFunctions: notificationFilters(s.imageSuffixes, UPLOADS_PREFIX).map((f) => ({
+                    ...f,
+                    lambdaFunctionArn: fn.arn,
+                })),
+            },
+            { ...child, dependsOn: [permission, ...uploads.controls] },
+        );
+
+        this.bucketName = uploads.bucket.bucket;
+        this.bucketArn = uploads.bucket.arn;
+        this.rendersBucketName = renders.bucket.bucket;
+        this.rendersBucketArn = renders.bucket.arn;
+        this.uploadsPrefix = UPLOADS_PREFIX;
+        this.rendersPrefix = RENDERS_PREFIX;
+        this.functionName = fn.name;
+        this.functionArn = fn.arn;
+        this.roleArn = role.arn;
+        this.logGroupName = logGroup.name;
+        this.topicArn = topic.arn;
+        this.topicName = topic.name;
+        this.dlqName = dlq.name;
+        this.dlqArn = dlq.arn;
+        this.dlqUrl = dlq.url;
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            rendersBucketName: this.rendersBucketName,
+            rendersBucketArn: this.rendersBucketArn,
+            uploadsPrefix: this.uploadsPrefix,
+            rendersPrefix: this.rendersPrefix,
+            functionName: this.functionName,
+            functionArn: this.functionArn,
+            roleArn: this.roleArn,
+            logGroupName: this.logGroupName,
+            topicArn: this.topicArn,
+            topicName: this.topicName,
+            dlqName: this.dlqName,
+            dlqArn: this.dlqArn,
+            dlqUrl: this.dlqUrl,
+        });
+    }
+
+    /** A private, owner-enforced, encrypted, TLS-only bucket with its lifecycle (and CORS for uploads). */
+    private bucket(n: string, s: ImagePipelineSettings, args: ImagePipelineArgs, holdsUploads: boolean): BucketSet {
+        const child = { parent: this };
+        const bucket = new aws.s3.Bucket(
+            n,
+            { forceDestroy: s.forceDestroy, tags: nameTags(n, args.tags) },
+            { ...child, protect: s.production, retainOnDelete: s.production },
+        );
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            `${n}-public-access-block`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            child,
+        );
+        const ownership = new aws.s3.BucketOwnershipControls(
+            `${n}-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            child,
+        );
+        const kmsKeyArn = args.kmsKeyArn;
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${n}-encryption`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    kmsKeyArn === undefined
+                        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+                        : {
+                              applyServerSideEncryptionByDefault: {
+                                  sseAlgorithm: "aws:kms",
+                                  kmsMasterKeyId: kmsKeyArn,
+                              },
+                              bucketKeyEnabled: true,
+                          },
+                ],
+            },
+            child,
+        );
+        // Policy after the public access block: S3 refuses concurrent changes to both.
+        const policy = new aws.s3.BucketPolicy(
+            `${n}-policy`,
+            {
+                bucket: bucket.id,
+                policy: bucket.arn.apply((arn) => JSON.stringify(secureTransportBucketPolicy(arn))),
+            },
+            { ...child, dependsOn: [publicAccessBlock] },
+        );
+        const controls: pulumi.Resource[] = [publicAccessBlock, ownership, encryption, policy];
+        if (s.versioning) {
+            controls.push(
+                new aws.s3.BucketVersioning(
+                    `${n}-versioning`,
+                    { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+                    child,
+                ),
+            );
+        }
+        new aws.s3.BucketLifecycleConfiguration(
+            `${n}-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: lifecycleRules({
+                    holdsUploads,
+                    uploadsPrefix: UPLOADS_PREFIX,
+                    expireUploadsAfterDays: s.expireUploadsAfterDays,
+                    abortIncompleteMultipartUploadDays: s.abortIncompleteMultipartUploadDays,
+                    versioning: s.versioning,
+                    noncurrentVersionExpirationDays: s.noncurrentVersionExpirationDays,
+                }),
+            },
+            // A lifecycle configuration with noncurrent-version rules needs versioning in place first.
+            { ...child, dependsOn: controls.slice(4) },
+        );
+        if (holdsUploads && s.corsAllowedOrigins.length > 0) {
+            new aws.s3.BucketCorsConfiguration(
+                `${n}-cors`,
+                { bucket: bucket.id, corsRules: corsRules(s.corsAllowedOrigins) },
+                child,
+            );
+        }
+        return { bucket, controls };
+    }
+}

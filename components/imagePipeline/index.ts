@@ -1,0 +1,13 @@
+// Image pipeline: S3 uploads resized by a Lambda function into renditions, announced on SNS.
+export { ImagePipeline } from "./imagePipeline";
+export type { ImagePipelineArgs } from "./imagePipeline";
+export { bundleProblem, defaultBundleDir, ensureHandlerBundle, LAMBDA_ARCHITECTURES } from "./bundle";
+export type { BundleManifest, EnsureBundleOptions, EnsureBundleResult, LambdaArchitecture } from "./bundle";
+export {
+    DEFAULT_IMAGE_SUFFIXES,
+    DEFAULT_RENDITION_WIDTHS,
+    OUTPUT_FORMATS,
+    RENDITION_NAMES,
+    resolveImagePipelineArgs,
+} from "./validation";
+export type { ImagePipelineSettings, OutputFormat, RenditionName, RenditionWidths } from "./validation";

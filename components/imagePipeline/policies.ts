@@ -1,0 +1,246 @@
+import { createHash } from "crypto";
+import type { OutputFormat, RenditionWidths } from "./validation";
+import { RENDITION_NAMES } from "./validation";
+
+/** An IAM policy statement as AWS renders it. */
+export interface PolicyStatement {
+    readonly Sid?: string;
+    readonly Effect: "Allow" | "Deny";
+    readonly Principal?: "*" | Readonly<Record<string, string | readonly string[]>>;
+    readonly Action: string | readonly string[];
+    /** Absent only in trust policies. */
+    readonly Resource?: string | readonly string[];
+    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+export interface PolicyDocument {
+    readonly Version: "2012-10-17";
+    readonly Statement: readonly PolicyStatement[];
+}
+
+const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+
+/** Trust policy of the function's execution role: only the Lambda service may assume it. */
+export function lambdaAssumeRolePolicy(): PolicyDocument {
+    return doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
+}
+
+/** What the resize function's role may touch: exact ARNs, nothing else. */
+export interface ResizerPermissions {
+    /** `arn:aws:s3:::<bucket>` of the bucket holding uploads. */
+    readonly uploadsBucketArn: string;
+    /** `arn:aws:s3:::<bucket>` of the bucket receiving renditions (the same one by default). */
+    readonly rendersBucketArn: string;
+    readonly uploadsPrefix: string;
+    readonly rendersPrefix: string;
+    readonly topicArn: string;
+    readonly dlqArn: string;
+    /** ARN of the function's log group (without the trailing `:*`). */
+    readonly logGroupArn: string;
+    /** Customer managed key of the buckets (SSE-KMS), used only through S3 in this region. */
+    readonly kms?: { readonly keyArn: string; readonly region: string };
+}
+
+/**
+ * The execution role's only policy: read uploads, write renditions, publish
+ * to the topic, send failed events to the dead-letter queue, write its own
+ * log group (and, with SSE-KMS, use the buckets' key through S3 only).
+ */
+export function resizerRolePolicy(p: ResizerPermissions): PolicyDocument {
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "ReadUploads",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: `${p.uploadsBucketArn}/${p.uploadsPrefix}*`,
+        },
+        {
+            Sid: "WriteRenditions",
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            Resource: `${p.rendersBucketArn}/${p.rendersPrefix}*`,
+        },
+        { Sid: "AnnounceRenditions", Effect: "Allow", Action: "sns:Publish", Resource: p.topicArn },
+        { Sid: "SendFailedEvents", Effect: "Allow", Action: "sqs:SendMessage", Resource: p.dlqArn },
+        {
+            Sid: "WriteOwnLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${p.logGroupArn}:*`,
+        },
+    ];
+    if (p.kms) {
+        statements.push({
+            Sid: "UseBucketKeyThroughS3",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: p.kms.keyArn,
+            Condition: { StringEquals: { "kms:ViaService": `s3.${p.kms.region}.amazonaws.com` } },
+        });
+    }
+    return doc(...statements);
+}
+
+/** Bucket policy: refuse every request not made over TLS. */
+export function secureTransportBucketPolicy(bucketArn: string): PolicyDocument {
+    return doc({
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+}
+
+/** Dead-letter queue policy: only the function's role may send; TLS only. */
+export function deadLetterQueuePolicy(queueArn: string, roleArn: string): PolicyDocument {
+    return doc(
+        {
+            Sid: "AllowResizerFailures",
+            Effect: "Allow",
+            Principal: { AWS: roleArn },
+            Action: "sqs:SendMessage",
+            Resource: queueArn,
+        },
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sqs:*",
+            Resource: queueArn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+    );
+}
+
+/** One S3 lifecycle rule, in the shape of aws.s3.BucketLifecycleConfiguration's `rules`. */
+export interface LifecycleRule {
+    readonly id: string;
+    readonly status: "Enabled";
+    readonly filter: { readonly prefix?: string };
+    readonly abortIncompleteMultipartUpload?: { readonly daysAfterInitiation: number };
+    readonly expiration?: { readonly days?: number; readonly expiredObjectDeleteMarker?: boolean };
+    readonly noncurrentVersionExpiration?: { readonly noncurrentDays: number };
+}
+
+export interface LifecycleOptions {
+    /** Whether this bucket receives the uploads (the raw-upload expiry applies there). */
+    readonly holdsUploads: boolean;
+    readonly uploadsPrefix: string;
+    readonly expireUploadsAfterDays: number | undefined;
+    readonly abortIncompleteMultipartUploadDays: number;
+    readonly versioning: boolean;
+    readonly noncurrentVersionExpirationDays: number;
+}
+
+/** Lifecycle rules of one bucket. */
+export function lifecycleRules(o: LifecycleOptions): LifecycleRule[] {
+    const rules: LifecycleRule[] = [
+        {
+            id: "abort-incomplete-multipart-uploads",
+            status: "Enabled",
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: o.abortIncompleteMultipartUploadDays },
+        },
+    ];
+    if (o.holdsUploads && o.expireUploadsAfterDays !== undefined) {
+        rules.push({
+            id: "expire-raw-uploads",
+            status: "Enabled",
+            filter: { prefix: o.uploadsPrefix },
+            expiration: { days: o.expireUploadsAfterDays },
+        });
+    }
+    if (o.versioning) {
+        rules.push(
+            {
+                id: "expire-noncurrent-versions",
+                status: "Enabled",
+                filter: {},
+                noncurrentVersionExpiration: { noncurrentDays: o.noncurrentVersionExpirationDays },
+            },
+            {
+                id: "remove-expired-delete-markers",
+                status: "Enabled",
+                filter: {},
+                expiration: { expiredObjectDeleteMarker: true },
+            },
+        );
+    }
+    return rules;
+}
+
+/** Request headers a browser upload with a presigned URL sends (SDK checksums included). */
+export const CORS_ALLOWED_HEADERS = ["content-type", "content-md5", "content-disposition", "cache-control", "x-amz-*"];
+
+/** CORS rule of the uploads bucket for browser uploads (presigned PUT/POST) and downloads. */
+export function corsRules(origins: readonly string[]) {
+    return [
+        {
+            id: "browser-uploads",
+            allowedMethods: ["GET", "HEAD", "PUT", "POST"],
+            allowedOrigins: [...origins],
+            allowedHeaders: CORS_ALLOWED_HEADERS,
+            exposeHeaders: ["ETag"],
+            maxAgeSeconds: 3600,
+        },
+    ];
+}
+
+/** One S3 → Lambda notification per suffix, all under the uploads prefix. */
+export function notificationFilters(
+    suffixes: readonly string[],
+    uploadsPrefix: string,
+): { readonly events: string[]; readonly filterPrefix: string; readonly filterSuffix: string }[] {
+    return suffixes.map((suffix) => ({
+        events: ["s3:ObjectCreated:*"],
+        filterPrefix: uploadsPrefix,
+        filterSuffix: suffix,
+    }));
+}
+
+/** Environment variable names the handler reads (lambda/image-resizer/src/config.ts `ENV`). */
+export const HANDLER_ENV = {
+    rendersBucket: "RENDERS_BUCKET",
+    topicArn: "TOPIC_ARN",
+    uploadsPrefix: "UPLOADS_PREFIX",
+    rendersPrefix: "RENDERS_PREFIX",
+    renditions: "RENDITIONS",
+    formats: "OUTPUT_FORMATS",
+    quality: "QUALITY",
+    cacheControl: "CACHE_CONTROL",
+    maxInputPixels: "MAX_INPUT_PIXELS",
+} as const;
+
+export interface HandlerEnvironmentInput {
+    readonly rendersBucket: string;
+    readonly topicArn: string;
+    readonly uploadsPrefix: string;
+    readonly rendersPrefix: string;
+    readonly renditionWidths: RenditionWidths;
+    readonly outputFormats: readonly OutputFormat[];
+    readonly quality: number;
+    readonly cacheControl: string;
+    readonly maxInputPixels: number;
+}
+
+/** The function's environment (no secret in it: names, ARNs and sizes). */
+export function handlerEnvironment(e: HandlerEnvironmentInput): Record<string, string> {
+    return {
+        [HANDLER_ENV.rendersBucket]: e.rendersBucket,
+        [HANDLER_ENV.topicArn]: e.topicArn,
+        [HANDLER_ENV.uploadsPrefix]: e.uploadsPrefix,
+        [HANDLER_ENV.rendersPrefix]: e.rendersPrefix,
+        [HANDLER_ENV.renditions]: RENDITION_NAMES.map((n) => `${n}:${e.renditionWidths[n]}`).join(","),
+        [HANDLER_ENV.formats]: e.outputFormats.join(","),
+        [HANDLER_ENV.quality]: String(e.quality),
+        [HANDLER_ENV.cacheControl]: e.cacheControl,
+        [HANDLER_ENV.maxInputPixels]: String(e.maxInputPixels),
+    };
+}
+
+/** Stable child-name suffix for a subscription endpoint (order of the list does not matter). */
+export function endpointId(endpoint: string): string {
+    return createHash("sha256").update(endpoint).digest("hex").slice(0, 8);
+}
