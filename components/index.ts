@@ -4,3 +4,4 @@ export { BillingAlarm, type BillingAlarmArgs } from "./billing";
 export * from "./database";
 export { GithubDeployRole, type GithubDeployRoleArgs } from "./github";
 export { SecureVpc, type SecureVpcArgs, type NatStrategy, type EgressTier, NAT_STRATEGIES } from "./vpc";
+export { EcsEc2Service, type EcsEc2ServiceArgs, type TaskRoleStatement } from "./compute";

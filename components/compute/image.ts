@@ -1,0 +1,196 @@
+/**
+ * Image (internal piece of EcsEc2Service): the ECR repository with its
+ * lifecycle policy, and optionally a Docker build of a local context pushed
+ * to it with `@pulumi/docker`. The service always runs an image by digest.
+ */
+import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { nameTags } from "../shared/tags";
+import type { EcsEc2ServiceSettings } from "./validation";
+import { dockerPlatform } from "./validation";
+
+/**
+ * ECR lifecycle policy: untagged images expire after `untaggedDays`; of the
+ * rest only the newest `keep` are kept. (ECR requires the `any` rule to have
+ * the highest priority number.)
+ */
+export function ecrLifecyclePolicy(keep: number, untaggedDays: number): object {
+    return {
+        rules: [
+            {
+                rulePriority: 1,
+                description: `Expire untagged images after ${untaggedDays} day${untaggedDays === 1 ? "" : "s"}`,
+                selection: {
+                    tagStatus: "untagged",
+                    countType: "sinceImagePushed",
+                    countUnit: "days",
+                    countNumber: untaggedDays,
+                },
+                action: { type: "expire" },
+            },
+            {
+                rulePriority: 2,
+                description: `Keep the last ${keep} images`,
+                selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
+                action: { type: "expire" },
+            },
+        ],
+    };
+}
+
+/** One `.dockerignore` rule. */
+interface IgnoreRule {
+    readonly negate: boolean;
+    readonly re: RegExp;
+}
+
+/** Parses `.dockerignore` text (Docker's rules: `#` comments, `!` exceptions, `*`, `?`, `**`; last match wins). */
+export function parseDockerignore(text: string): IgnoreRule[] {
+    const rules: IgnoreRule[] = [];
+    for (const raw of text.split(/\r?\n/)) {
+        let line = raw.trim();
+        if (line === "" || line.startsWith("#")) continue;
+        const negate = line.startsWith("!");
+        if (negate) line = line.slice(1).trim();
+        line = path.posix.normalize(line.replace(/^\/+/, "")).replace(/\/+$/, "");
+        if (line === "" || line === ".") continue;
+        let re = "";
+        for (let k = 0; k < line.length; k++) {
+            const ch = line[k];
+            if (ch === "*" && line[k + 1] === "*") {
+                // `**/` matches any number of directories, including none.
+                if (line[k + 2] === "/") {
+                    re += "(?:.*/)?";
+                    k += 2;
+                } else {
+                    re += ".*";
+                    k += 1;
+                }
+            } else if (ch === "*") re += "[^/]*";
+            else if (ch === "?") re += "[^/]";
+            else re += ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+        }
+        // A pattern that names a directory excludes everything below it.
+        rules.push({ negate, re: new RegExp(`^${re}(?:/.*)?$`) });
+    }
+    return rules;
+}
+
+/** True when `.dockerignore` rules exclude a context-relative (posix) path. */
+export function isIgnored(rules: readonly IgnoreRule[], relPath: string): boolean {
+    let ignored = false;
+    for (const r of rules) if (r.re.test(relPath)) ignored = !r.negate;
+    return ignored;
+}
+
+/**
+ * A content hash of a Docker build context: every file Docker would send
+ * (`.dockerignore` applied), its path and bytes, plus the Dockerfile and the
+ * platform. Used as the image tag, so a changed context gets a new immutable
+ * tag and an unchanged one is not rebuilt.
+ */
+export function contextHash(contextDir: string, dockerfile: string, platform: string): string {
+    const ignoreFile = path.join(contextDir, ".dockerignore");
+    const rules = fs.existsSync(ignoreFile) ? parseDockerignore(fs.readFileSync(ignoreFile, "utf8")) : [];
+    const files: string[] = [];
+    const walk = (dir: string) => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+            const abs = path.join(dir, entry.name);
+            const rel = path.relative(contextDir, abs).split(path.sep).join("/");
+            // Directories are always walked: an exception (`!`) may re-include a file below an ignored one.
+            if (entry.isDirectory()) walk(abs);
+            else if ((entry.isFile() || entry.isSymbolicLink()) && !isIgnored(rules, rel)) files.push(rel);
+        }
+    };
+    walk(contextDir);
+    files.sort();
+    const h = crypto.createHash("sha256");
+    h.update(`platform\0${platform}\0`);
+    h.update(`dockerfile\0${fs.readFileSync(dockerfile)}\0`);
+    for (const rel of files) {
+        h.update(`file\0${rel}\0`);
+        h.update(fs.readFileSync(path.join(contextDir, rel)));
+        h.update("\0");
+    }
+    return h.digest("hex");
+}
+
+/** Immutable image tag for a context hash. */
+export function imageTag(hash: string): string {
+    return `build-${hash.slice(0, 20)}`;
+}
+
+export interface ImageInputs {
+    readonly name: string;
+    readonly parent: pulumi.Resource;
+    readonly settings: EcsEc2ServiceSettings;
+    readonly image: pulumi.Input<string> | undefined;
+    readonly repositoryKmsKeyArn: pulumi.Input<string> | undefined;
+    readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
+}
+
+export interface ServiceImage {
+    readonly repository: aws.ecr.Repository;
+    readonly build?: docker.Image;
+    /** What the task definition runs: the pushed image by digest, or the given reference. */
+    readonly imageRef: pulumi.Output<string>;
+}
+
+export function createImage(i: ImageInputs): ServiceImage {
+    const { name, settings: s } = i;
+    const opts = { parent: i.parent };
+    const repository = new aws.ecr.Repository(
+        `${name}-repo`,
+        {
+            imageScanningConfiguration: { scanOnPush: true },
+            imageTagMutability: "IMMUTABLE",
+            encryptionConfigurations: [
+                i.repositoryKmsKeyArn === undefined
+                    ? { encryptionType: "AES256" }
+                    : { encryptionType: "KMS", kmsKey: i.repositoryKmsKeyArn },
+            ],
+            forceDelete: s.forceDestroy,
+            tags: nameTags(`${name}-repo`, i.tags),
+        },
+        opts,
+    );
+    new aws.ecr.LifecyclePolicy(
+        `${name}-repo-lifecycle`,
+        {
+            repository: repository.name,
+            policy: JSON.stringify(ecrLifecyclePolicy(s.keepImages, s.untaggedImageExpiryDays)),
+        },
+        opts,
+    );
+
+    if (s.buildContext === undefined) {
+        return { repository, imageRef: pulumi.output(i.image!) };
+    }
+
+    const context = s.buildContext;
+    const dockerfile = s.dockerfile!;
+    const platform = dockerPlatform(s.architecture);
+    const tag = imageTag(contextHash(context, dockerfile, platform));
+    const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, opts);
+    const build = new docker.Image(
+        `${name}-image`,
+        {
+            imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`,
+            build: { context, dockerfile, platform },
+            registry: {
+                server: repository.repositoryUrl,
+                username: token.userName,
+                password: pulumi.secret(token.password),
+            },
+            // CI previews need no Docker engine; the build runs on `pulumi up`.
+            buildOnPreview: false,
+            skipPush: false,
+        },
+        opts,
+    );
+    return { repository, build, imageRef: build.repoDigest };
+}
