@@ -776,32 +776,41 @@ describe("EcsEc2Service", () => {
             expect(rec.one(T.lt).inputs.instanceType).to.equal("t3.small");
         });
 
-        it("with auto scaling off: no scaling target, and the service manages its desired count", async () => {
-            const rec = await record(() => new EcsEc2Service("web", { ...devArgs(), autoScaling: false }));
-            expect(rec.ofType(T.target)).to.be.empty;
-            expect(rec.ofType(T.policy)).to.be.empty;
-            expect(rec.one(T.service).ignoreChanges).to.deep.equal([]);
-        });
+        describe("auto scaling off, no application statements or secrets, access logs to an existing bucket", () => {
+            let rec: Recording;
+            before(async () => {
+                rec = await record(
+                    () =>
+                        new EcsEc2Service("web", {
+                            ...devArgs(),
+                            autoScaling: false,
+                            taskRoleStatements: [],
+                            secrets: {},
+                            accessLogs: true,
+                            accessLogsBucket: "central-alb-logs",
+                        }),
+                );
+            });
 
-        it("with no application statements the task role has no policy at all", async () => {
-            const rec = await record(
-                () => new EcsEc2Service("web", { ...devArgs(), taskRoleStatements: [], secrets: {} }),
-            );
-            expect(rec.ofType(T.rolePolicy).map((p) => p.name)).to.deep.equal(["web-execution-policy"]);
-            const statements = policyOf(rec.one(T.rolePolicy)).Statement.map((s: any) => s.Sid);
-            expect(statements).to.deep.equal(["EcrAuthorizationToken", "EcrPullRepository", "WriteLogGroup"]);
-        });
+            it("no scaling target or policy, and the service manages its desired count", () => {
+                expect(rec.ofType(T.target)).to.be.empty;
+                expect(rec.ofType(T.policy)).to.be.empty;
+                expect(rec.one(T.service).ignoreChanges).to.deep.equal([]);
+            });
 
-        it("access logs to an existing bucket create no bucket", async () => {
-            const rec = await record(
-                () =>
-                    new EcsEc2Service("web", { ...devArgs(), accessLogs: true, accessLogsBucket: "central-alb-logs" }),
-            );
-            expect(rec.ofType(T.bucket)).to.be.empty;
-            expect(rec.one(T.lb).inputs.accessLogs).to.deep.equal({
-                bucket: "central-alb-logs",
-                prefix: "alb",
-                enabled: true,
+            it("the task role has no policy at all and the execution role reads no secret", () => {
+                expect(rec.ofType(T.rolePolicy).map((p) => p.name)).to.deep.equal(["web-execution-policy"]);
+                const statements = policyOf(rec.one(T.rolePolicy)).Statement.map((s: any) => s.Sid);
+                expect(statements).to.deep.equal(["EcrAuthorizationToken", "EcrPullRepository", "WriteLogGroup"]);
+            });
+
+            it("access logs go to the given bucket and no bucket is created", () => {
+                expect(rec.ofType(T.bucket)).to.be.empty;
+                expect(rec.one(T.lb).inputs.accessLogs).to.deep.equal({
+                    bucket: "central-alb-logs",
+                    prefix: "alb",
+                    enabled: true,
+                });
             });
         });
     });
