@@ -587,6 +587,33 @@ describe("image resize handler", () => {
             expect(sns.messages()[0].renditions).to.have.length(6);
         });
 
+        it("encodes AVIF and PNG renditions when asked", async () => {
+            const { handler, sns } = handlerWith({ formats: ["avif", "png"] });
+            await handler(s3Event(await upload("uploads/formats.webp", images.webp)));
+            expect(await keysUnder("renders/formats/")).to.deep.equal([
+                "renders/formats/large.avif",
+                "renders/formats/large.png",
+                "renders/formats/medium.avif",
+                "renders/formats/medium.png",
+                "renders/formats/thumbnail.avif",
+                "renders/formats/thumbnail.png",
+            ]);
+            const avif = await read("renders/formats/medium.avif");
+            expect(avif.object.ContentType).to.equal("image/avif");
+            expect([avif.meta.format, avif.meta.compression, avif.meta.width]).to.deep.equal(["heif", "av1", 640]);
+            const png = await read("renders/formats/thumbnail.png");
+            expect(png.object.ContentType).to.equal("image/png");
+            expect([png.meta.format, png.meta.width, png.meta.height]).to.deep.equal(["png", 150, 50]);
+            expect(sns.messages()[0].renditions.map((r) => r.contentType)).to.deep.equal([
+                "image/avif",
+                "image/png",
+                "image/avif",
+                "image/png",
+                "image/avif",
+                "image/png",
+            ]);
+        });
+
         it("refuses images above the pixel limit (decompression-bomb guard)", async () => {
             const { handler, log } = handlerWith({ maxInputPixels: 1_000_000 });
             await upload("uploads/too-big.jpg", images.jpeg);
