@@ -544,6 +544,7 @@ describe("EcsEc2Service", () => {
                 deploymentMinimumHealthyPercent: 100,
                 deploymentMaximumPercent: 200,
                 healthCheckGracePeriodSeconds: 60,
+                availabilityZoneRebalancing: "DISABLED",
                 desiredCount: 1,
                 cluster: rec.one(T.cluster).state.arn,
                 taskDefinition: rec.one(T.task).state.arn,

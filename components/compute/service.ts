@@ -269,11 +269,14 @@ export function createTaskService(i: ServiceInputs, security: ServiceSecurity, i
             deploymentCircuitBreaker: { enable: true, rollback: true },
             deploymentMinimumHealthyPercent: 100,
             deploymentMaximumPercent: 200,
+            // Spread over zones first (availability), then pack instances
+            // (cost: managed scaling can empty and remove instances).
             orderedPlacementStrategies: [
                 { type: "spread", field: "attribute:ecs.availability-zone" },
                 { type: "binpack", field: "memory" },
             ],
-            availabilityZoneRebalancing: "ENABLED",
+            // ECS's AZ rebalancing does not support binpack placement.
+            availabilityZoneRebalancing: "DISABLED",
             enableEcsManagedTags: true,
             propagateTags: "SERVICE",
             waitForSteadyState: s.waitForSteadyState,
