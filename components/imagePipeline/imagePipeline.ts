@@ -511,15 +511,14 @@ export class ImagePipeline extends pulumi.ComponentResource {
             { ...child, dependsOn: [publicAccessBlock] },
         );
         const controls: pulumi.Resource[] = [publicAccessBlock, ownership, encryption, policy];
-        if (s.versioning) {
-            controls.push(
-                new aws.s3.BucketVersioning(
-                    `${n}-versioning`,
-                    { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-                    child,
-                ),
-            );
-        }
+        const versioning = s.versioning
+            ? new aws.s3.BucketVersioning(
+                  `${n}-versioning`,
+                  { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+                  child,
+              )
+            : undefined;
+        if (versioning) controls.push(versioning);
         new aws.s3.BucketLifecycleConfiguration(
             `${n}-lifecycle`,
             {
@@ -534,7 +533,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
                 }),
             },
             // A lifecycle configuration with noncurrent-version rules needs versioning in place first.
-            { ...child, dependsOn: controls.slice(4) },
+            { ...child, dependsOn: versioning ? [versioning] : [] },
         );
         if (holdsUploads && s.corsAllowedOrigins.length > 0) {
             new aws.s3.BucketCorsConfiguration(
