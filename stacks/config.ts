@@ -288,6 +288,20 @@ export function parseEnvironmentConfig(
         c.domainName,
         `expected together with ${key("hostedZoneName")} and inside that zone (${show(c.hostedZoneName)})`,
     );
+    if (c.ingress === "httpApi") {
+        problems.expect(
+            !c.wafEnabled,
+            key("wafEnabled"),
+            c.wafEnabled,
+            `needs ${key("ingress")} "alb": WAF cannot be attached to an HTTP API`,
+        );
+        problems.expect(
+            c.domainName === undefined,
+            key("domainName"),
+            c.domainName,
+            `needs ${key("ingress")} "alb": the custom domain and certificate are served by the load balancer`,
+        );
+    }
     if (c.environment === "prod") {
         problems.expect(
             c.dbBackupRetentionDays >= 7,

@@ -1,19 +1,231 @@
+import * as pulumi from "@pulumi/pulumi";
+import { BillingAlarm, EcsEc2Service, ImagePipeline, PostgresDb, SecureVpc } from "../components";
+import { AppSecret } from "./appSecret";
 import type { EnvironmentConfig } from "./config";
+import { aliasRecord, DomainCertificate, WebFirewall } from "./edge";
+import { Observability } from "./observability";
+
+/** An ingress output the chosen mode always sets (config validation guarantees the mode). */
+function defined(value: pulumi.Output<string | undefined>, what: string): pulumi.Output<string> {
+    return value.apply((v) => {
+        if (v === undefined) throw new Error(`EcsEc2Service output ${what} is unset for this ingress mode`);
+        return v;
+    });
+}
 
 /** What an environment exports as stack outputs. */
 export interface EnvironmentOutputs {
     readonly environment: string;
     readonly region: string;
+    readonly applicationUrl: pulumi.Output<string>;
+    readonly databaseEndpoint: pulumi.Output<string>;
+    readonly bucketName: pulumi.Output<string>;
+    readonly imageTopicArn: pulumi.Output<string>;
+    readonly alarmTopicArn: pulumi.Output<string>;
+    readonly billingTopicArn: pulumi.Output<string>;
+    readonly dashboardUrl: pulumi.Output<string>;
+    readonly vpcId: pulumi.Output<string>;
+    readonly clusterName: pulumi.Output<string>;
+    readonly repositoryUrl: pulumi.Output<string>;
 }
 
 /**
  * Builds one environment (dev, prod, ...) from validated configuration by
- * composing the library's components. Everything environment-specific comes
- * from `config`; there are no per-stack branches on the stack's name.
+ * composing the library's components:
+ *
+ *   SecureVpc → EcsEc2Service (tasks in private subnets; ALB in public
+ *   subnets or HTTP API + VPC link) → PostgresDb (isolated subnets, admits
+ *   only the service's security group); ImagePipeline; BillingAlarm;
+ *   Observability; edge (certificate, alias record, WAF) when configured.
+ *
+ * Everything environment-specific comes from `config`; there is no branch on
+ * the stack's name.
  */
 export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs {
+    const prod = config.environment === "prod";
+    const name = `${config.stack}`;
+    const tags = config.tags;
+
+    const vpc = new SecureVpc(`${name}-vpc`, {
+        cidrBlock: config.vpcCidr,
+        availabilityZoneCount: config.availabilityZones,
+        natStrategy: config.natStrategy,
+        flowLogRetentionDays: config.logRetentionDays,
+        tags,
+    });
+    // Plain per-zone lists: components validate their lengths up front.
+    const perZone = (ids: pulumi.Output<string[]>) =>
+        Array.from({ length: config.availabilityZones }, (_, i) => ids.apply((list) => list[i]));
+
+    const images = new ImagePipeline(`${name}-images`, {
+        production: prod,
+        versioning: prod,
+        expireUploadsAfterDays: prod ? undefined : 30,
+        logRetentionDays: config.logRetentionDays,
+        tags,
+    });
+
+    const appSecret = new AppSecret(`${name}-app-secret`, {
+        secretName: `${pulumi.getProject()}/${config.stack}/secret-key`,
+        recoveryWindowInDays: prod ? 30 : 0,
+        tags,
+    });
+
+    const certificate =
+        config.domainName && config.hostedZoneName
+            ? new DomainCertificate(`${name}-domain`, {
+                  domainName: config.domainName,
+                  hostedZoneName: config.hostedZoneName,
+                  tags,
+              })
+            : undefined;
+
+    // The database admits the service's security group, and the service
+    // receives the database's endpoint: the group id is resolved once the
+    // service exists.
+    const [serviceSecurityGroupId, resolveServiceSecurityGroupId] = pulumi.deferredOutput<string>();
+    const db = new PostgresDb(`${name}-db`, {
+        vpcId: vpc.vpcId,
+        isolatedSubnetIds: perZone(vpc.isolatedSubnetIds),
+        allowedSecurityGroupIds: [serviceSecurityGroupId],
+        production: prod,
+        engineVersion: config.dbEngineVersion,
+        instanceClass: config.dbInstanceClass,
+        allocatedStorageGb: config.dbAllocatedStorageGb,
+        maxAllocatedStorageGb: config.dbMaxAllocatedStorageGb,
+        multiAz: config.dbMultiAz,
+        backupRetentionDays: config.dbBackupRetentionDays,
+        performanceInsights: config.dbPerformanceInsights,
+        logRetentionDays: config.logRetentionDays,
+        tags,
+    });
+
+    const natLess = vpc.egressSubnetTier === "public";
+    const service = new EcsEc2Service(`${name}-web`, {
+        vpcId: vpc.vpcId,
+        cidrBlock: vpc.cidrBlock,
+        instanceSubnetIds: natLess ? vpc.publicSubnetIds : vpc.privateSubnetIds,
+        instancePublicIp: natLess,
+        serviceSubnetIds: vpc.privateSubnetIds,
+        ingress: config.ingress,
+        instanceType: config.instanceType,
+        architecture: config.architecture,
+        minInstances: config.minInstances,
+        maxInstances: config.maxInstances,
+        desiredInstances: config.desiredInstances,
+        onDemandPercentage: config.onDemandPercentage,
+        taskCpu: config.taskCpu,
+        taskMemory: config.taskMemory,
+        containerPort: config.containerPort,
+        desiredTasks: config.desiredTasks,
+        minTasks: config.minTasks,
+        maxTasks: config.maxTasks,
+        cpuTargetPercent: config.cpuTargetPercent,
+        logRetentionDays: config.logRetentionDays,
+        ...(config.image ? { image: config.image } : { buildContext: "app" }),
+        environment: {
+            NODE_ENV: "production",
+            DB_HOST: db.address,
+            DB_PORT: db.port.apply(String),
+            DB_NAME: db.dbName,
+            DB_SSL: "verify-full",
+            UPLOADS_BUCKET: images.bucketName,
+            UPLOADS_PREFIX: images.uploadsPrefix,
+        },
+        secrets: {
+            DB_SECRET: db.masterUserSecretArn,
+            SECRET_KEY: appSecret.secretArn,
+        },
+        // Presigned uploads: put objects under uploads/ and nothing else on the bucket.
+        taskRoleStatements: [
+            {
+                sid: "PutUploads",
+                actions: ["s3:PutObject"],
+                resources: [pulumi.interpolate`${images.bucketArn}/${images.uploadsPrefix}*`],
+            },
+        ],
+        ...(config.ingress === "alb"
+            ? {
+                  albSubnetIds: vpc.publicSubnetIds,
+                  certificateArn: certificate?.certificateArn,
+                  domainName: config.domainName,
+                  deletionProtection: prod,
+                  accessLogs: prod,
+              }
+            : {}),
+        forceDestroy: !prod,
+        tags,
+    });
+    resolveServiceSecurityGroupId(service.serviceSecurityGroupId);
+
+    if (certificate && config.domainName && config.ingress === "alb") {
+        aliasRecord(
+            `${name}-domain`,
+            {
+                zoneId: certificate.zoneId,
+                domainName: config.domainName,
+                targetDnsName: defined(service.loadBalancerDnsName, "loadBalancerDnsName"),
+                targetZoneId: defined(service.loadBalancerZoneId, "loadBalancerZoneId"),
+            },
+            { parent: certificate },
+        );
+    }
+    if (config.wafEnabled) {
+        new WebFirewall(`${name}-waf`, {
+            loadBalancerArn: defined(service.loadBalancerArn, "loadBalancerArn"),
+            logRetentionDays: config.logRetentionDays,
+            tags,
+        });
+    }
+
+    const billing = new BillingAlarm(`${name}-billing`, {
+        thresholdUsdPerDay: config.billingThresholdUsdPerDay,
+        emails: config.billingEmails,
+        monthlyBudgetUsd: config.monthlyBudgetUsd,
+        tags,
+    });
+
+    const observability = new Observability(`${name}-ops`, {
+        region: config.region,
+        alarmEmails: config.alarmEmails,
+        ingress:
+            config.ingress === "alb"
+                ? {
+                      kind: "alb",
+                      loadBalancerArnSuffix: defined(service.loadBalancerArnSuffix, "loadBalancerArnSuffix"),
+                      targetGroupArnSuffix: defined(service.targetGroupArnSuffix, "targetGroupArnSuffix"),
+                  }
+                : { kind: "httpApi", apiId: defined(service.apiId, "apiId") },
+        clusterName: service.clusterName,
+        serviceName: service.serviceName,
+        appLogGroupName: service.logGroupName,
+        dbInstanceIdentifier: db.instanceIdentifier,
+        functionName: images.functionName,
+        deadLetterQueueName: images.dlqName,
+        thresholds: {
+            http5xxPer5Min: config.alarmHttp5xxPer5Min,
+            responseTimeSeconds: config.alarmResponseTimeSeconds,
+            ecsCpuPercent: config.alarmEcsCpuPercent,
+            ecsMemoryPercent: config.alarmEcsMemoryPercent,
+            dbCpuPercent: config.alarmDbCpuPercent,
+            dbFreeStorageGb: config.alarmDbFreeStorageGb,
+            dbConnections: config.alarmDbConnections,
+        },
+        tags,
+    });
+
     return {
         environment: config.environment,
         region: config.region,
+        applicationUrl: service.url,
+        databaseEndpoint: db.endpoint,
+        bucketName: images.bucketName,
+        imageTopicArn: images.topicArn,
+        alarmTopicArn: observability.topicArn,
+        billingTopicArn: billing.topicArn,
+        dashboardUrl: observability.dashboardUrl,
+        vpcId: vpc.vpcId,
+        clusterName: service.clusterName,
+        repositoryUrl: service.repositoryUrl,
     };
 }

@@ -12,7 +12,7 @@ describe("application secret", () => {
         const secret = rec.one("aws:secretsmanager/secret:Secret");
         expect(secret.inputs.name).to.equal("web/dev/secret-key");
         const version = rec.one("aws:secretsmanager/secretVersion:SecretVersion");
-        expect(version.inputs.secretId).to.equal(secret.state.id ?? "web-app-key-secret-id");
+        expect(version.inputs.secretId).to.equal(secret.id);
         expect(version.secretInputs).to.include("secretString");
         expect(version.inputs.secretString).to.equal(password.state.result);
     });

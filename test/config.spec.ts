@@ -141,6 +141,15 @@ describe("stack configuration", () => {
             );
         });
 
+        it("edge settings that need a load balancer", () => {
+            expect(errorFor({ ingress: "httpApi", wafEnabled: true })).to.contain(
+                'aws-webapp:wafEnabled: true needs aws-webapp:ingress "alb": WAF cannot be attached to an HTTP API',
+            );
+            expect(
+                errorFor({ ingress: "httpApi", domainName: "app.example.com", hostedZoneName: "example.com" }),
+            ).to.contain('aws-webapp:domainName: "app.example.com" needs aws-webapp:ingress "alb"');
+        });
+
         it("lists every bad key in one error", () => {
             const message = errorFor({ vpcCidr: "x", natStrategy: "Some", minTasks: -2, billingEmails: ["@"] });
             for (const key of ["vpcCidr", "natStrategy", "minTasks", "billingEmails.0"]) {

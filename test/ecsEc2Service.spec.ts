@@ -758,6 +758,61 @@ describe("EcsEc2Service", () => {
         });
     });
 
+    describe("httpApi ingress (dev's cheap ingress of design note 003)", () => {
+        const httpApiArgs = (): EcsEc2ServiceArgs => {
+            const { albSubnetIds: _unused, ...rest } = devArgs();
+            return { ...rest, ingress: "httpApi" };
+        };
+
+        it("routes an HTTP API through a VPC link to Cloud Map SRV records of the tasks; no load balancer", async () => {
+            let svc: EcsEc2Service | undefined;
+            const rec = await record(() => (svc = new EcsEc2Service("web", httpApiArgs())));
+            expect(rec.ofType(T.lb)).to.be.empty;
+            const discovery = rec.one("aws:servicediscovery/service:Service");
+            expect(discovery.inputs.dnsConfig.dnsRecords).to.deep.equal([{ type: "SRV", ttl: 10 }]);
+            const link = rec.one("aws:apigatewayv2/vpcLink:VpcLink");
+            expect(link.inputs.subnetIds).to.deep.equal(PRIVATE);
+            const integration = rec.one("aws:apigatewayv2/integration:Integration");
+            expect(integration.inputs).to.include({
+                integrationType: "HTTP_PROXY",
+                connectionType: "VPC_LINK",
+                connectionId: link.id,
+                integrationUri: discovery.state.arn,
+            });
+            const service = rec.one(T.service);
+            expect(service.inputs.loadBalancers ?? []).to.be.empty;
+            expect(service.inputs.serviceRegistries).to.deep.equal({
+                registryArn: discovery.state.arn,
+                containerName: "app",
+                containerPort: 3000,
+            });
+            const stage = rec.one("aws:apigatewayv2/stage:Stage");
+            const access = rec.named("web-api-access");
+            expect(access.inputs.retentionInDays).to.equal(7);
+            expect(stage.inputs.accessLogSettings.destinationArn).to.equal(access.state.arn);
+            expect(await valueOf(svc!.url)).to.match(/^https:\/\/.+\.execute-api\.us-east-1\.amazonaws\.com$/);
+            expect(await valueOf(svc!.apiId)).to.equal(rec.one("aws:apigatewayv2/api:Api").id);
+            expect(await valueOf(svc!.loadBalancerArn)).to.equal(undefined);
+        });
+
+        it("security chain: nothing from the internet; the link reaches the tasks on the container port only", async () => {
+            const rec = await record(() => new EcsEc2Service("web", httpApiArgs()));
+            const ingress = rec.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+            expect(ingress.filter((r) => r.inputs.cidrIpv4 || r.inputs.cidrIpv6)).to.be.empty;
+            const linkSg = rec.named("web-vpclink-sg");
+            const serviceSg = rec.named("web-service-sg");
+            expect(
+                ingress.map((r) => [r.inputs.securityGroupId, r.inputs.referencedSecurityGroupId, r.inputs.fromPort]),
+            ).to.deep.equal([[serviceSg.id, linkSg.id, 3000]]);
+            const linkEgress = rec
+                .ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+                .filter((r) => r.inputs.securityGroupId === linkSg.id);
+            expect(
+                linkEgress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort]),
+            ).to.deep.equal([[serviceSg.id, 3000, 3000]]);
+        });
+    });
+
     describe("other shapes", () => {
         it("a prebuilt image is run as given, nothing is built, and x86_64 reads the x86_64 AMI", async () => {
             const image = `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/app@sha256:${"a".repeat(64)}`;
@@ -854,10 +909,14 @@ describe("EcsEc2Service", () => {
             expect(await fails({ containerPort: 0 })).to.contain("containerPort: 0 is out of range");
         });
 
-        it("the reserved httpApi ingress mode", async () => {
-            expect(await fails({ ingress: "httpApi" })).to.contain(
-                `ingress: "httpApi" is not implemented yet: expected "alb"`,
+        it("load balancer arguments with the httpApi ingress mode", async () => {
+            const message = await fails({ ingress: "httpApi", certificateArn: CERT, deletionProtection: true });
+            expect(message).to.contain(
+                `albSubnetIds: is set but applies to ingress "alb" only: expected it unset with ingress "httpApi"`,
             );
+            expect(message).to.contain(`certificateArn: is set but applies to ingress "alb" only`);
+            expect(message).to.contain(`deletionProtection: true applies to ingress "alb" only`);
+            expect(await fails({ ingress: "cloudfront" as never })).to.contain(`ingress: "cloudfront" is not one of`);
         });
 
         it("a secret-looking plain environment variable, or a secret that is not a Secrets Manager ARN", async () => {

@@ -1,15 +1,251 @@
-import { mocksReady } from "./harness/mocks";
-import { evaluateStack } from "./harness/stack";
+import { mocksReady, Recording, Registration } from "./harness/mocks";
+import { bucketsNotBlocked, internetIngress, logGroupsWithoutRetention, wildcardGrants } from "./harness/baseline";
+import { evaluateStack, StackEvaluation } from "./harness/stack";
 import { expect } from "chai";
+
+const T = {
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    vpc: "awsx:ec2:Vpc",
+    lb: "aws:lb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    rds: "aws:rds/instance:Instance",
+    waf: "aws:wafv2/webAcl:WebAcl",
+    wafAssoc: "aws:wafv2/webAclAssociation:WebAclAssociation",
+    service: "aws:ecs/service:Service",
+    task: "aws:ecs/taskDefinition:TaskDefinition",
+    api: "aws:apigatewayv2/api:Api",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    role: "aws:iam/role:Role",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    dashboard: "aws:cloudwatch/dashboard:Dashboard",
+};
+
+/** The task role's inline policy statements (the application's permissions). */
+function taskRoleStatements(rec: Recording): any[] {
+    const task = rec.one(T.task);
+    const role = rec.ofType(T.role).find((r) => r.state.arn === task.inputs.taskRoleArn)!;
+    const docs = [
+        ...rec.ofType(T.rolePolicy).filter((p) => p.inputs.role === role.state.name || p.inputs.role === role.id),
+        ...(role.inputs.inlinePolicies ?? []).map((p: any) => ({ inputs: p })),
+    ].map((p: any) => JSON.parse(p.inputs.policy));
+    return docs.flatMap((d) => d.Statement);
+}
+
+function containerOf(rec: Recording): any {
+    return JSON.parse(rec.one(T.task).inputs.containerDefinitions)[0];
+}
+
+/** Checks every stack must pass: the security baseline across all resources, and the wiring. */
+function baseline(stack: string, get: () => StackEvaluation, minRetention: number) {
+    it("only the ingress accepts traffic from the internet, and only on 80/443", () => {
+        const { recording: rec } = get();
+        for (const rule of internetIngress(rec)) {
+            expect(rule.securityGroup, `internet rule on ${rule.securityGroup}`).to.match(/-alb-sg$/);
+            expect([80, 443], `port ${rule.fromPort}`).to.include(rule.fromPort);
+            expect(rule.toPort).to.equal(rule.fromPort);
+        }
+    });
+
+    it("no IAM statement allows * on *", () => {
+        expect(wildcardGrants(get().recording)).to.deep.equal([]);
+    });
+
+    it(`every log group has a retention (at least ${minRetention} days)`, () => {
+        const rec = get().recording;
+        expect(logGroupsWithoutRetention(rec)).to.deep.equal([]);
+        for (const g of rec.ofType(T.logGroup)) {
+            expect(g.inputs.retentionInDays, g.name).to.be.at.least(minRetention);
+        }
+    });
+
+    it("every bucket blocks public access", () => {
+        const rec = get().recording;
+        expect(rec.ofType("aws:s3/bucket:Bucket")).to.not.be.empty;
+        expect(bucketsNotBlocked(rec)).to.deep.equal([]);
+    });
+
+    it("the database is private, encrypted, in the isolated subnets and admits only the service", () => {
+        const rec = get().recording;
+        const db = rec.one(T.rds);
+        expect(db.inputs.publiclyAccessible ?? false).to.equal(false);
+        expect(db.inputs.storageEncrypted).to.equal(true);
+        expect(db.inputs.manageMasterUserPassword).to.equal(true);
+        expect(db.inputs).to.not.have.property("password");
+        const subnetGroup = rec.one("aws:rds/subnetGroup:SubnetGroup");
+        expect(subnetGroup.inputs.subnetIds.every((id: string) => id.startsWith("subnet-isolated-"))).to.equal(true);
+        const dbSg = rec.ofType(T.sg).find((sg) => db.inputs.vpcSecurityGroupIds.includes(sg.id))!;
+        const serviceSg = rec.ofType(T.sg).find((sg) => sg.name.endsWith("-web-service-sg"))!;
+        const rules = rec.ofType(T.ingressRule).filter((r) => r.inputs.securityGroupId === dbSg.id);
+        expect(rules.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort])).to.deep.equal([
+            [serviceSg.id, 5432],
+        ]);
+    });
+
+    it("the service gets the database endpoint as environment and both secrets through `secrets` only", () => {
+        const rec = get().recording;
+        const container = containerOf(rec);
+        const env = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
+        const db = rec.one(T.rds);
+        expect(env).to.include({ DB_HOST: db.state.address, DB_PORT: "5432", DB_NAME: db.inputs.dbName });
+        const secrets = Object.fromEntries(container.secrets.map((e: any) => [e.name, e.valueFrom]));
+        expect(secrets.DB_SECRET).to.equal(db.state.masterUserSecrets[0].secretArn);
+        const appSecret = rec.one("aws:secretsmanager/secret:Secret");
+        expect(secrets.SECRET_KEY).to.equal(appSecret.state.arn);
+        expect(Object.keys(env).some((k) => /SECRET|PASSWORD|TOKEN/.test(k))).to.equal(false);
+        const version = rec.one("aws:secretsmanager/secretVersion:SecretVersion");
+        expect(version.secretInputs).to.include("secretString");
+    });
+
+    it("the task role may put objects under uploads/ and nothing more on the bucket", () => {
+        const rec = get().recording;
+        const bucket = rec.ofType("aws:s3/bucket:Bucket").find((b) => b.name.endsWith("-images-media"))!;
+        const s3 = taskRoleStatements(rec).filter((st) => [st.Action].flat().some((a: string) => a.startsWith("s3:")));
+        expect(s3).to.have.length(1);
+        expect([s3[0].Action].flat()).to.deep.equal(["s3:PutObject"]);
+        expect([s3[0].Resource].flat()).to.deep.equal([`${bucket.state.arn}/uploads/*`]);
+    });
+
+    it("alarms cover ECS, RDS, the Lambda and its dead-letter queue, and a dashboard exists", () => {
+        const rec = get().recording;
+        const metrics = rec.ofType(T.alarm).map((a) => `${a.inputs.namespace}/${a.inputs.metricName}`);
+        expect(metrics).to.include.members([
+            "AWS/ECS/CPUUtilization",
+            "AWS/ECS/MemoryUtilization",
+            "AWS/RDS/CPUUtilization",
+            "AWS/RDS/FreeStorageSpace",
+            "AWS/RDS/DatabaseConnections",
+            "AWS/Lambda/Errors",
+            "AWS/SQS/ApproximateNumberOfMessagesVisible",
+        ]);
+        expect(rec.ofType(T.dashboard)).to.have.length(1);
+    });
+
+    it("exports the application URL, database endpoint, bucket, topics and dashboard", () => {
+        const { outputs } = get();
+        for (const key of [
+            "applicationUrl",
+            "databaseEndpoint",
+            "bucketName",
+            "imageTopicArn",
+            "alarmTopicArn",
+            "billingTopicArn",
+            "dashboardUrl",
+        ]) {
+            expect(outputs[key], key).to.be.a("string").and.not.empty;
+        }
+        expect(outputs.environmentName).to.equal(stack);
+    });
+}
 
 describe("whole stacks through index.ts", () => {
     before(() => mocksReady);
 
-    for (const stack of ["dev", "prod"]) {
-        it(`${stack} evaluates with its real Pulumi.${stack}.yaml`, async () => {
-            const { outputs } = await evaluateStack(stack);
-            expect(outputs.environmentName).to.equal(stack);
-            expect(outputs.region).to.equal("us-east-1");
+    describe("dev", () => {
+        let dev: StackEvaluation;
+        before(async () => {
+            dev = await evaluateStack("dev");
         });
-    }
+        baseline("dev", () => dev, 7);
+
+        it("uses the cheap ingress: HTTP API + VPC link, no load balancer, no WAF", () => {
+            const rec = dev.recording;
+            expect(rec.ofType(T.lb)).to.be.empty;
+            expect(rec.ofType(T.waf)).to.be.empty;
+            expect(rec.ofType(T.api)).to.have.length(1);
+            expect(rec.one(T.service).inputs.serviceRegistries.registryArn).to.be.a("string");
+            expect(internetIngress(rec)).to.be.empty;
+            expect(String(dev.outputs.applicationUrl)).to.match(/execute-api/);
+        });
+
+        it("has no NAT gateway; instances sit in public subnets with a public IP and no inbound rule", () => {
+            const rec = dev.recording;
+            const vpc = rec.one(T.vpc);
+            expect(vpc.inputs.natGateways.strategy).to.equal("None");
+            const lt = rec.one("aws:ec2/launchTemplate:LaunchTemplate");
+            expect(String(lt.inputs.networkInterfaces[0].associatePublicIpAddress)).to.equal("true");
+            const asg = rec.one("aws:autoscaling/group:Group");
+            expect(asg.inputs.vpcZoneIdentifiers.every((id: string) => id.startsWith("subnet-public-"))).to.equal(true);
+            const instanceSg = rec
+                .ofType(T.sg)
+                .find((sg) => lt.inputs.networkInterfaces[0].securityGroups.includes(sg.id))!;
+            expect(rec.ofType(T.ingressRule).filter((r) => r.inputs.securityGroupId === instanceSg.id)).to.be.empty;
+            expect(instanceSg.inputs.ingress ?? []).to.be.empty;
+        });
+
+        it("runs the small sizes of the environments table", () => {
+            const rec = dev.recording;
+            expect(rec.one(T.rds).inputs).to.include({
+                instanceClass: "db.t4g.micro",
+                multiAz: false,
+                allocatedStorage: 20,
+            });
+            expect(rec.one(T.task).inputs).to.include({ cpu: "256", memory: "512" });
+            expect(rec.one("aws:ec2/launchTemplate:LaunchTemplate").inputs.instanceType).to.equal("t4g.small");
+        });
+    });
+
+    describe("prod", () => {
+        let prod: StackEvaluation;
+        before(async () => {
+            prod = await evaluateStack("prod");
+        });
+        baseline("prod", () => prod, 30);
+
+        it("has a Multi-AZ database with deletion protection, protected from pulumi destroy", () => {
+            const db: Registration = prod.recording.one(T.rds);
+            expect(db.inputs).to.include({ multiAz: true, deletionProtection: true, backupRetentionPeriod: 7 });
+            expect(db.inputs.skipFinalSnapshot).to.equal(false);
+            expect(db.protect || db.retainOnDelete).to.equal(true);
+        });
+
+        it("has a load balancer with deletion protection, an HTTPS listener with TLS 1.3 and HTTP redirecting", () => {
+            const rec = prod.recording;
+            const lb = rec.one(T.lb);
+            expect(lb.inputs.enableDeletionProtection).to.equal(true);
+            expect(lb.inputs.internal ?? false).to.equal(false);
+            const listeners = rec.ofType(T.listener);
+            const https = listeners.find((l) => l.inputs.port === 443)!;
+            expect(https.inputs.protocol).to.equal("HTTPS");
+            expect(https.inputs.sslPolicy).to.match(/TLS13/);
+            expect(https.inputs.certificateArn).to.equal(rec.one("aws:acm/certificate:Certificate").state.arn);
+            const http = listeners.find((l) => l.inputs.port === 80)!;
+            expect(http.inputs.defaultActions[0].type).to.equal("redirect");
+            expect(http.inputs.defaultActions[0].redirect).to.include({ protocol: "HTTPS", port: "443" });
+        });
+
+        it("associates the WAF web ACL with the load balancer", () => {
+            const rec = prod.recording;
+            const assoc = rec.one(T.wafAssoc);
+            expect(assoc.inputs.resourceArn).to.equal(rec.one(T.lb).state.arn);
+            expect(assoc.inputs.webAclArn).to.equal(rec.one(T.waf).state.arn);
+        });
+
+        it("has one NAT gateway per AZ and instances in private subnets without public IPs", () => {
+            const rec = prod.recording;
+            expect(rec.one(T.vpc).inputs.natGateways.strategy).to.equal("OnePerAz");
+            const lt = rec.one("aws:ec2/launchTemplate:LaunchTemplate");
+            expect(String(lt.inputs.networkInterfaces?.[0]?.associatePublicIpAddress ?? false)).to.equal("false");
+            const asg = rec.one("aws:autoscaling/group:Group");
+            expect(asg.inputs.vpcZoneIdentifiers.every((id: string) => id.startsWith("subnet-private-"))).to.equal(
+                true,
+            );
+        });
+
+        it("scales 2-10 tasks on CPU at 70 % and 2-10 instances", () => {
+            const rec = prod.recording;
+            const target = rec.one("aws:appautoscaling/target:Target");
+            expect(target.inputs).to.include({ minCapacity: 2, maxCapacity: 10 });
+            const cpu = rec
+                .ofType("aws:appautoscaling/policy:Policy")
+                .find(
+                    (p) =>
+                        p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification
+                            .predefinedMetricType === "ECSServiceAverageCPUUtilization",
+                )!;
+            expect(cpu.inputs.targetTrackingScalingPolicyConfiguration.targetValue).to.equal(70);
+            expect(rec.one("aws:autoscaling/group:Group").inputs).to.include({ minSize: 2, maxSize: 10 });
+        });
+    });
 });

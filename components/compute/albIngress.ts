@@ -19,6 +19,8 @@ import type { EcsEc2ServiceSettings } from "./validation";
 export interface Ingress {
     /** `loadBalancers` entries of the ECS service. */
     readonly loadBalancers: { targetGroupArn: pulumi.Input<string>; containerName: string; containerPort: number }[];
+    /** Cloud Map registration of the tasks (SRV records), for modes that discover tasks instead of a target group. */
+    readonly serviceRegistries?: { registryArn: pulumi.Input<string>; containerName: string; containerPort: number };
     /** Resources the service must wait for (the target group must be attached to a listener first). */
     readonly dependsOn: pulumi.Resource[];
     /** Public URL of the application. */

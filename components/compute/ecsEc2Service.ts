@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
-import { createAlbIngress } from "./albIngress";
+import { createAlbIngress, type Ingress } from "./albIngress";
+import { createHttpApiIngress } from "./httpApiIngress";
 import { createCapacity } from "./capacity";
 import { createImage } from "./image";
 import { createServiceSecurityGroup, createTaskService } from "./service";
@@ -138,7 +139,10 @@ export interface EcsEc2ServiceArgs {
     readonly forceDestroy?: boolean;
 
     // --- ingress ---
-    /** Ingress mode. Only `"alb"` is implemented; `"httpApi"` (HTTP API + VPC link) is reserved and refused for now. @default "alb" */
+    /**
+     * Ingress mode: `"alb"` (internet-facing Application Load Balancer in `albSubnetIds`) or `"httpApi"`
+     * (HTTP API + VPC link + Cloud Map SRV records: no hourly cost; ALB-only arguments are refused). @default "alb"
+     */
     readonly ingress?: IngressMode;
     /** ACM certificate for HTTPS on 443 (HTTP then redirects). Unset = HTTP only. @default undefined */
     readonly certificateArn?: pulumi.Input<string>;
@@ -181,15 +185,22 @@ export class EcsEc2Service extends pulumi.ComponentResource {
     public readonly serviceName: pulumi.Output<string>;
     /** Public URL of the application (`http://` without a certificate). */
     public readonly url: pulumi.Output<string>;
-    public readonly loadBalancerArn: pulumi.Output<string>;
-    public readonly loadBalancerDnsName: pulumi.Output<string>;
-    /** Hosted zone of the load balancer, for Route 53 alias records. */
-    public readonly loadBalancerZoneId: pulumi.Output<string>;
-    /** `app/<name>/<id>`: the CloudWatch `LoadBalancer` dimension. */
-    public readonly loadBalancerArnSuffix: pulumi.Output<string>;
-    /** `targetgroup/<name>/<id>`: the CloudWatch `TargetGroup` dimension. */
-    public readonly targetGroupArnSuffix: pulumi.Output<string>;
-    public readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
+    /** The ingress mode in effect. */
+    public readonly ingressMode: IngressMode;
+    /** Load balancer ARN (for WAF); undefined with ingress "httpApi". */
+    public readonly loadBalancerArn: pulumi.Output<string | undefined>;
+    /** Load balancer DNS name; undefined with ingress "httpApi". */
+    public readonly loadBalancerDnsName: pulumi.Output<string | undefined>;
+    /** Hosted zone of the load balancer, for Route 53 alias records; undefined with ingress "httpApi". */
+    public readonly loadBalancerZoneId: pulumi.Output<string | undefined>;
+    /** `app/<name>/<id>`: the CloudWatch `LoadBalancer` dimension; undefined with ingress "httpApi". */
+    public readonly loadBalancerArnSuffix: pulumi.Output<string | undefined>;
+    /** `targetgroup/<name>/<id>`: the CloudWatch `TargetGroup` dimension; undefined with ingress "httpApi". */
+    public readonly targetGroupArnSuffix: pulumi.Output<string | undefined>;
+    /** Security group of the ingress (the ALB's, or the HTTP API VPC link's). */
+    public readonly ingressSecurityGroupId: pulumi.Output<string>;
+    /** HTTP API id (the CloudWatch `ApiId` dimension); undefined with ingress "alb". */
+    public readonly apiId: pulumi.Output<string | undefined>;
     /** Security group of the tasks: admit it on the database. */
     public readonly serviceSecurityGroupId: pulumi.Output<string>;
     public readonly instanceSecurityGroupId: pulumi.Output<string>;
@@ -250,22 +261,35 @@ export class EcsEc2Service extends pulumi.ComponentResource {
             tags: args.tags,
         });
 
-        // The one place an ingress mode is chosen. Validation refuses modes
-        // not implemented yet ("httpApi"), so this guard cannot fire; a new
-        // mode returns the same `Ingress` shape the service consumes.
-        if (settings.ingress !== "alb")
-            throw new Error(`EcsEc2Service "${name}": ingress ${settings.ingress} is not implemented`);
-        const ingress = createAlbIngress({
-            name,
-            parent: this,
-            settings,
-            vpcId: args.vpcId,
-            subnetIds: args.albSubnetIds!,
-            serviceSecurityGroupId: security.securityGroup.id,
-            certificateArn: args.certificateArn,
-            accessLogsBucket: args.accessLogsBucket,
-            tags: args.tags,
-        });
+        // The one place an ingress mode is chosen; each mode returns the same
+        // `Ingress` shape the service consumes.
+        const alb =
+            settings.ingress === "alb"
+                ? createAlbIngress({
+                      name,
+                      parent: this,
+                      settings,
+                      vpcId: args.vpcId,
+                      subnetIds: args.albSubnetIds!,
+                      serviceSecurityGroupId: security.securityGroup.id,
+                      certificateArn: args.certificateArn,
+                      accessLogsBucket: args.accessLogsBucket,
+                      tags: args.tags,
+                  })
+                : undefined;
+        const httpApi =
+            settings.ingress === "httpApi"
+                ? createHttpApiIngress({
+                      name,
+                      parent: this,
+                      settings,
+                      vpcId: args.vpcId,
+                      subnetIds: args.serviceSubnetIds,
+                      serviceSecurityGroupId: security.securityGroup.id,
+                      tags: args.tags,
+                  })
+                : undefined;
+        const ingress: Ingress = (alb ?? httpApi)!;
 
         const task = createTaskService(
             {
@@ -294,12 +318,15 @@ export class EcsEc2Service extends pulumi.ComponentResource {
         this.clusterArn = cluster.arn;
         this.serviceName = task.service.name;
         this.url = ingress.url;
-        this.loadBalancerArn = ingress.loadBalancer.arn;
-        this.loadBalancerDnsName = ingress.loadBalancer.dnsName;
-        this.loadBalancerZoneId = ingress.loadBalancer.zoneId;
-        this.loadBalancerArnSuffix = ingress.loadBalancer.arnSuffix;
-        this.targetGroupArnSuffix = ingress.targetGroup.arnSuffix;
-        this.loadBalancerSecurityGroupId = ingress.securityGroup.id;
+        const none = pulumi.output(undefined as string | undefined);
+        this.ingressMode = settings.ingress;
+        this.loadBalancerArn = alb ? alb.loadBalancer.arn : none;
+        this.loadBalancerDnsName = alb ? alb.loadBalancer.dnsName : none;
+        this.loadBalancerZoneId = alb ? alb.loadBalancer.zoneId : none;
+        this.loadBalancerArnSuffix = alb ? alb.loadBalancer.arnSuffix : none;
+        this.targetGroupArnSuffix = alb ? alb.targetGroup.arnSuffix : none;
+        this.ingressSecurityGroupId = (alb ?? httpApi)!.securityGroup.id;
+        this.apiId = httpApi ? httpApi.api.id : none;
         this.serviceSecurityGroupId = security.securityGroup.id;
         this.instanceSecurityGroupId = capacity.instanceSecurityGroup.id;
         this.logGroupName = task.logGroup.name;
@@ -323,7 +350,8 @@ export class EcsEc2Service extends pulumi.ComponentResource {
             loadBalancerZoneId: this.loadBalancerZoneId,
             loadBalancerArnSuffix: this.loadBalancerArnSuffix,
             targetGroupArnSuffix: this.targetGroupArnSuffix,
-            loadBalancerSecurityGroupId: this.loadBalancerSecurityGroupId,
+            ingressSecurityGroupId: this.ingressSecurityGroupId,
+            apiId: this.apiId,
             serviceSecurityGroupId: this.serviceSecurityGroupId,
             instanceSecurityGroupId: this.instanceSecurityGroupId,
             logGroupName: this.logGroupName,

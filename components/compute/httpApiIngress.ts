@@ -1,30 +1,38 @@
+/**
+ * HTTP API ingress (internal piece of EcsEc2Service, `ingress: "httpApi"`):
+ * the cheap alternative to an ALB from design note 003 ("As an Application
+ * Load Balancer is costly, I will use HTTP API Gateway instead").
+ *
+ * HTTP API Gateway → VPC link → Cloud Map service (SRV records of the awsvpc
+ * tasks). Idle cost: nothing hourly (HTTP APIs and their VPC links are billed
+ * per request); Cloud Map bills per registered instance. The VPC link has its
+ * own security group: it accepts no inbound traffic and may only reach the
+ * tasks on the container port; the service admits only that group.
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { nameTags } from "../shared/tags";
+import type { Ingress } from "./albIngress";
+import type { EcsEc2ServiceSettings } from "./validation";
 
-/**
- * Arguments of the HTTP API ingress: the cheap alternative to an ALB from
- * design note 003 ("As an Application Load Balancer is costly, I will use
- * HTTP API Gateway instead").
- */
-export interface HttpApiIngressArgs {
-    /** VPC of the service. */
+export interface HttpApiIngressInputs {
+    readonly name: string;
+    readonly parent: pulumi.Resource;
+    readonly settings: EcsEc2ServiceSettings;
     readonly vpcId: pulumi.Input<string>;
-    /** CIDR block of the VPC (the link's only egress destination). */
-    readonly vpcCidrBlock: pulumi.Input<string>;
-    /** Subnets the VPC link's network interfaces use (the service's private subnets). */
+    /** Subnets of the VPC link's network interfaces (the service's private subnets). */
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Port the container listens on (SRV records carry it). */
-    readonly containerPort: number;
-    /** Private DNS namespace for service discovery. @default `${name}.internal` */
-    readonly namespaceName?: string;
-    /** Retention of the access-log group (days). */
-    readonly logRetentionDays: number;
-    /** Steady-state requests per second across the API before throttling. @default 100 */
-    readonly throttlingRateLimit?: number;
-    /** Burst of requests before throttling. @default 200 */
-    readonly throttlingBurstLimit?: number;
-    /** Tags merged into every taggable child. @default {} */
-    readonly tags?: Record<string, string>;
+    readonly serviceSecurityGroupId: pulumi.Input<string>;
+    readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
+}
+
+export interface HttpApiIngress extends Ingress {
+    readonly api: aws.apigatewayv2.Api;
+    readonly stage: aws.apigatewayv2.Stage;
+    readonly vpcLink: aws.apigatewayv2.VpcLink;
+    readonly securityGroup: aws.ec2.SecurityGroup;
+    readonly discovery: aws.servicediscovery.Service;
+    readonly accessLogGroup: aws.cloudwatch.LogGroup;
 }
 
 /** Access-log line of the HTTP API stage (JSON, one line per request). */
@@ -40,138 +48,153 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
     integrationError: "$context.integrationErrorMessage",
 });
 
-/**
- * HTTP API Gateway → VPC link → Cloud Map service (SRV records of the awsvpc
- * tasks). Idle cost: nothing hourly (HTTP APIs and VPC links for HTTP APIs
- * are billed per request); Cloud Map bills per registered instance. The VPC
- * link has its own security group, which the service admits on the container
- * port only; the link group itself accepts no inbound traffic.
- *
- * Internal piece of EcsEc2Service (ingress mode "httpApi").
- */
-export class HttpApiIngress extends pulumi.ComponentResource {
-    /** Invoke URL of the API's default stage. */
-    public readonly url: pulumi.Output<string>;
-    public readonly apiId: pulumi.Output<string>;
-    /** Security group of the VPC link: the source the service admits. */
-    public readonly vpcLinkSecurityGroupId: pulumi.Output<string>;
-    /** Cloud Map service the ECS service registers its tasks in (serviceRegistries.registryArn). */
-    public readonly registryArn: pulumi.Output<string>;
-    public readonly logGroupName: pulumi.Output<string>;
+/** Steady-state requests per second and burst across the API's default route. */
+export const DEFAULT_THROTTLING = { rateLimit: 100, burstLimit: 200 } as const;
 
-    constructor(name: string, args: HttpApiIngressArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aws-webapp:index:HttpApiIngress", name, {}, opts);
-        const tags = (role: string) => ({ ...args.tags, Name: `${name}-${role}` });
-        const parent = { parent: this };
+export function createHttpApiIngress(i: HttpApiIngressInputs): HttpApiIngress {
+    const { name, settings: s } = i;
+    const opts = { parent: i.parent };
+    const tags = (n: string) => nameTags(n, i.tags);
 
-        const linkSg = new aws.ec2.SecurityGroup(
-            `${name}-vpclink`,
-            {
-                vpcId: args.vpcId,
-                description: "HTTP API VPC link: no inbound; outbound to the service only",
-                tags: tags("vpclink"),
-            },
-            parent,
-        );
-        // Egress to the VPC only: the link forwards to the tasks, nowhere else.
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-vpclink-to-service`,
-            {
-                securityGroupId: linkSg.id,
-                ipProtocol: "tcp",
-                fromPort: args.containerPort,
-                toPort: args.containerPort,
-                cidrIpv4: args.vpcCidrBlock,
-                description: "to the service's tasks",
-                tags: tags("vpclink-to-service"),
-            },
-            parent,
-        );
+    const securityGroup = new aws.ec2.SecurityGroup(
+        `${name}-vpclink-sg`,
+        {
+            vpcId: i.vpcId,
+            description: `HTTP API VPC link of ${name}: no inbound; to the tasks only`,
+            tags: tags(`${name}-vpclink-sg`),
+        },
+        opts,
+    );
+    // The chain: the link may only talk to the service on the container port,
+    // and the service only admits the link on it.
+    new aws.vpc.SecurityGroupEgressRule(
+        `${name}-vpclink-out-service`,
+        {
+            securityGroupId: securityGroup.id,
+            description: "To the service tasks on the container port",
+            ipProtocol: "tcp",
+            fromPort: s.containerPort,
+            toPort: s.containerPort,
+            referencedSecurityGroupId: i.serviceSecurityGroupId,
+            tags: tags(`${name}-vpclink-out-service`),
+        },
+        opts,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+        `${name}-service-in-vpclink`,
+        {
+            securityGroupId: i.serviceSecurityGroupId,
+            description: "From the HTTP API VPC link on the container port",
+            ipProtocol: "tcp",
+            fromPort: s.containerPort,
+            toPort: s.containerPort,
+            referencedSecurityGroupId: securityGroup.id,
+            tags: tags(`${name}-service-in-vpclink`),
+        },
+        opts,
+    );
 
-        const namespace = new aws.servicediscovery.PrivateDnsNamespace(
-            `${name}-ns`,
-            { name: args.namespaceName ?? `${name}.internal`, vpc: args.vpcId, tags: tags("ns") },
-            parent,
-        );
-        const discovery = new aws.servicediscovery.Service(
-            `${name}-discovery`,
-            {
-                name: "app",
+    const namespace = new aws.servicediscovery.PrivateDnsNamespace(
+        `${name}-ns`,
+        {
+            name: `${name}.internal`,
+            vpc: i.vpcId,
+            description: `Service discovery of ${name}`,
+            tags: tags(`${name}-ns`),
+        },
+        opts,
+    );
+    const discovery = new aws.servicediscovery.Service(
+        `${name}-discovery`,
+        {
+            name: "app",
+            namespaceId: namespace.id,
+            dnsConfig: {
                 namespaceId: namespace.id,
-                dnsConfig: {
-                    namespaceId: namespace.id,
-                    routingPolicy: "MULTIVALUE",
-                    dnsRecords: [{ type: "SRV", ttl: 10 }],
-                },
-                // ECS reports task health to Cloud Map.
-                healthCheckCustomConfig: { failureThreshold: 1 },
-                forceDestroy: true,
-                tags: tags("discovery"),
+                routingPolicy: "MULTIVALUE",
+                dnsRecords: [{ type: "SRV", ttl: 10 }],
             },
-            parent,
-        );
+            // ECS reports task health to Cloud Map (container health check).
+            healthCheckCustomConfig: { failureThreshold: 1 },
+            forceDestroy: true,
+            tags: tags(`${name}-discovery`),
+        },
+        opts,
+    );
 
-        const link = new aws.apigatewayv2.VpcLink(
-            `${name}-link`,
-            { name: `${name}-link`, subnetIds: args.subnetIds, securityGroupIds: [linkSg.id], tags: tags("link") },
-            parent,
-        );
-        const api = new aws.apigatewayv2.Api(
-            `${name}-api`,
-            { name: `${name}-api`, protocolType: "HTTP", tags: tags("api") },
-            parent,
-        );
-        const integration = new aws.apigatewayv2.Integration(
-            `${name}-integration`,
-            {
-                apiId: api.id,
-                integrationType: "HTTP_PROXY",
-                integrationMethod: "ANY",
-                connectionType: "VPC_LINK",
-                connectionId: link.id,
-                integrationUri: discovery.arn,
-                payloadFormatVersion: "1.0",
-                timeoutMilliseconds: 29000,
+    const vpcLink = new aws.apigatewayv2.VpcLink(
+        `${name}-vpclink`,
+        {
+            name: `${name}-vpclink`,
+            subnetIds: i.subnetIds,
+            securityGroupIds: [securityGroup.id],
+            tags: tags(`${name}-vpclink`),
+        },
+        opts,
+    );
+    const api = new aws.apigatewayv2.Api(
+        `${name}-api`,
+        { name: `${name}-api`, protocolType: "HTTP", tags: tags(`${name}-api`) },
+        opts,
+    );
+    const integration = new aws.apigatewayv2.Integration(
+        `${name}-integration`,
+        {
+            apiId: api.id,
+            integrationType: "HTTP_PROXY",
+            integrationMethod: "ANY",
+            connectionType: "VPC_LINK",
+            connectionId: vpcLink.id,
+            integrationUri: discovery.arn,
+            payloadFormatVersion: "1.0",
+            timeoutMilliseconds: 29000,
+        },
+        opts,
+    );
+    const route = new aws.apigatewayv2.Route(
+        `${name}-route`,
+        { apiId: api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` },
+        opts,
+    );
+    const accessLogGroup = new aws.cloudwatch.LogGroup(
+        `${name}-api-access`,
+        {
+            name: `/aws/apigateway/${name}`,
+            retentionInDays: s.logRetentionDays,
+            tags: tags(`${name}-api-access`),
+        },
+        opts,
+    );
+    const stage = new aws.apigatewayv2.Stage(
+        `${name}-api-stage`,
+        {
+            apiId: api.id,
+            name: "$default",
+            autoDeploy: true,
+            accessLogSettings: { destinationArn: accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
+            defaultRouteSettings: {
+                throttlingRateLimit: DEFAULT_THROTTLING.rateLimit,
+                throttlingBurstLimit: DEFAULT_THROTTLING.burstLimit,
             },
-            parent,
-        );
-        new aws.apigatewayv2.Route(
-            `${name}-route`,
-            { apiId: api.id, routeKey: "$default", target: pulumi.interpolate`integrations/${integration.id}` },
-            parent,
-        );
-        const logs = new aws.cloudwatch.LogGroup(
-            `${name}-access`,
-            { name: `/aws/apigateway/${name}`, retentionInDays: args.logRetentionDays, tags: tags("access") },
-            parent,
-        );
-        const stage = new aws.apigatewayv2.Stage(
-            `${name}-stage`,
-            {
-                apiId: api.id,
-                name: "$default",
-                autoDeploy: true,
-                accessLogSettings: { destinationArn: logs.arn, format: ACCESS_LOG_FORMAT },
-                defaultRouteSettings: {
-                    throttlingRateLimit: args.throttlingRateLimit ?? 100,
-                    throttlingBurstLimit: args.throttlingBurstLimit ?? 200,
-                },
-                tags: tags("stage"),
-            },
-            parent,
-        );
+            tags: tags(`${name}-api-stage`),
+        },
+        { ...opts, dependsOn: [route] },
+    );
 
-        this.url = stage.invokeUrl;
-        this.apiId = api.id;
-        this.vpcLinkSecurityGroupId = linkSg.id;
-        this.registryArn = discovery.arn;
-        this.logGroupName = logs.name;
-        this.registerOutputs({
-            url: this.url,
-            apiId: this.apiId,
-            vpcLinkSecurityGroupId: this.vpcLinkSecurityGroupId,
-            registryArn: this.registryArn,
-            logGroupName: this.logGroupName,
-        });
-    }
+    return {
+        loadBalancers: [],
+        serviceRegistries: {
+            registryArn: discovery.arn,
+            containerName: s.containerName,
+            containerPort: s.containerPort,
+        },
+        dependsOn: [],
+        url: stage.invokeUrl.apply((u) => u.replace(/\/$/, "")),
+        api,
+        stage,
+        vpcLink,
+        securityGroup,
+        discovery,
+        accessLogGroup,
+    };
 }

@@ -265,6 +265,7 @@ export function createTaskService(i: ServiceInputs, security: ServiceSecurity, i
                 assignPublicIp: false,
             },
             loadBalancers: ingress.loadBalancers,
+            serviceRegistries: ingress.serviceRegistries,
             healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
             deploymentCircuitBreaker: { enable: true, rollback: true },
             deploymentMinimumHealthyPercent: 100,

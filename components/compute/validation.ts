@@ -14,7 +14,7 @@ export const ARCHITECTURES = ["x86_64", "arm64"] as const;
 /** CPU architecture of the container instances (and so of the image). */
 export type Architecture = (typeof ARCHITECTURES)[number];
 
-/** Ingress modes: `alb` is implemented; `httpApi` is reserved for the HTTP API + VPC link mode. */
+/** Ingress modes: an Application Load Balancer, or HTTP API + VPC link + Cloud Map (no hourly cost). */
 export const INGRESS_MODES = ["alb", "httpApi"] as const;
 export type IngressMode = (typeof INGRESS_MODES)[number];
 
@@ -195,9 +195,16 @@ export function resolveEcsEc2ServiceArgs(name: string, args: EcsEc2ServiceArgs):
     subnetList(p, "serviceSubnetIds", args.serviceSubnetIds, 1);
     const ingress = oneOf(p, "ingress", args.ingress ?? "alb", INGRESS_MODES);
     if (ingress === "httpApi") {
-        p.add(
-            `ingress: "httpApi" is not implemented yet: expected "alb" (the HTTP API + VPC link mode is reserved for a later release)`,
-        );
+        // ALB-only arguments make no sense behind an HTTP API: refuse them
+        // rather than ignore them.
+        for (const key of ["albSubnetIds", "certificateArn", "accessLogsBucket"] as const) {
+            if (args[key] !== undefined)
+                p.add(`${key}: is set but applies to ingress "alb" only: expected it unset with ingress "httpApi"`);
+        }
+        for (const key of ["deletionProtection", "accessLogs"] as const) {
+            if (args[key] === true)
+                p.add(`${key}: true applies to ingress "alb" only: expected it unset with ingress "httpApi"`);
+        }
     }
     if (ingress === "alb") subnetList(p, "albSubnetIds", args.albSubnetIds, 2);
     const instancePublicIp = bool(p, "instancePublicIp", args.instancePublicIp ?? false);

@@ -19,7 +19,7 @@ export interface OpenRule {
 export function internetIngress(rec: Recording): OpenRule[] {
     const open: OpenRule[] = [];
     const sgNameById = new Map(
-        rec.ofType("aws:ec2/securityGroup:SecurityGroup").map((sg) => [sg.state.id ?? "", sg.name]),
+        rec.ofType("aws:ec2/securityGroup:SecurityGroup").map((sg) => [sg.id, sg.name]),
     );
     const groupOf = (id: string | undefined) => sgNameById.get(id ?? "") ?? String(id);
     for (const sg of rec.ofType("aws:ec2/securityGroup:SecurityGroup")) {
@@ -109,7 +109,7 @@ export function bucketsNotBlocked(rec: Recording): string[] {
     return rec
         .ofType("aws:s3/bucket:Bucket")
         .filter((b) => {
-            const block = blocks.find((p) => p.inputs.bucket === b.state.id || p.inputs.bucket === b.state.bucket);
+            const block = blocks.find((p) => p.inputs.bucket === b.id || p.inputs.bucket === b.state.bucket);
             return !(
                 block &&
                 block.inputs.blockPublicAcls &&
