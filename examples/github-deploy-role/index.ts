@@ -1,0 +1,27 @@
+// GithubDeployRole: the two roles the workflows of .github/workflows assume.
+// Run this once per account with administrator credentials (a bootstrap
+// stack), then store the ARNs as the repository variables AWS_DEPLOY_ROLE_ARN
+// and AWS_PREVIEW_ROLE_ARN.
+import { GithubDeployRole } from "aws-webapp";
+
+const repository = "my-org/aws-webapp";
+
+// pulumi up: pushes to main (dev) and the production environment (prod).
+const deploy = new GithubDeployRole("deploy", {
+    repository,
+    branches: ["main"],
+    environments: ["production"],
+});
+
+// pulumi preview on pull requests: read-only, reusing the provider created above.
+const preview = new GithubDeployRole("preview", {
+    repository,
+    branches: [],
+    allowPullRequests: true,
+    oidcProviderArn: deploy.oidcProviderArn,
+    managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+    manageIamRoles: false,
+});
+
+export const deployRoleArn = deploy.roleArn;
+export const previewRoleArn = preview.roleArn;

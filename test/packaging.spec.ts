@@ -1,0 +1,279 @@
+/**
+ * The library as other projects get it: package metadata, the entry that
+ * exports the components (not the program), one copy of @pulumi/pulumi and
+ * @pulumi/aws for a consumer, the examples type-checked against the package
+ * name, and the schema Pulumi's component provider infers for other
+ * languages (PulumiPlugin.yaml), run in-process with @pulumi/pulumi's analyzer.
+ */
+import { mocksReady } from "./harness/mocks";
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import ts from "typescript";
+
+const ROOT = path.resolve(__dirname, "..");
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+const pkg = JSON.parse(read("package.json"));
+const lock = JSON.parse(read("package-lock.json"));
+
+/** The five components of ARCHITECTURE.md plus the delivery one. */
+const COMPONENTS = ["SecureVpc", "EcsEc2Service", "PostgresDb", "ImagePipeline", "BillingAlarm", "GithubDeployRole"];
+const EXAMPLES: Record<string, string> = {
+    SecureVpc: "secure-vpc",
+    EcsEc2Service: "ecs-ec2-service",
+    PostgresDb: "postgres-db",
+    ImagePipeline: "image-pipeline",
+    BillingAlarm: "billing-alarm",
+    GithubDeployRole: "github-deploy-role",
+};
+
+/** Backticked names in the first column of a `## <title>` section's table in docs/components/<name>.md. */
+export function documentedNames(markdown: string, title: "Arguments" | "Outputs"): string[] {
+    const lines = markdown.split("\n");
+    const start = lines.findIndex((l) => l.startsWith(`## ${title}`));
+    if (start < 0) return [];
+    const end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+    const names: string[] = [];
+    for (const line of lines.slice(start + 1, end < 0 ? undefined : end)) {
+        if (!line.startsWith("| `")) continue;
+        const first = line.split(/(?<!\\)\|/)[1] ?? "";
+        for (const m of first.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)`/g)) names.push(m[1]);
+    }
+    return names;
+}
+
+describe("library packaging", () => {
+    before(() => mocksReady);
+
+    describe("package.json", () => {
+        it("is aws-webapp (the components' type-token package) at a semantic version", () => {
+            expect(pkg.name).to.equal("aws-webapp");
+            expect(pkg.version).to.match(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
+            expect(read("CHANGELOG.md")).to.include(`## [${pkg.version}]`);
+            expect(JSON.parse(read("policy/package.json")).version, "policy pack version").to.equal(pkg.version);
+        });
+
+        it("exports the built library (lib/) with its declarations, and ships what consumers need", () => {
+            expect(pkg.types).to.equal("lib/index.d.ts");
+            expect(pkg.exports).to.deep.equal({
+                ".": { types: "./lib/index.d.ts", default: "./lib/index.js" },
+                "./package.json": "./package.json",
+            });
+            // tsconfig.build.json compiles components/ into lib/: components/index.ts -> lib/index.js.
+            const build = JSON.parse(read("tsconfig.build.json")).compilerOptions;
+            expect([build.rootDir, build.outDir, build.declaration]).to.deep.equal(["components", "lib", true]);
+            expect(pkg.files).to.include.members(["lib/", "components/", "README.md", "CHANGELOG.md"]);
+            expect(pkg.scripts.prepack).to.equal("npm run build");
+        });
+
+        it("`main` is the components' source entry (the plugin host loads it); the Pulumi program is index.ts", () => {
+            expect(pkg.main).to.equal("components/index.ts");
+            const project = yaml.load(read("Pulumi.yaml")) as { main?: string };
+            expect(project.main, "Pulumi.yaml main (else the CLI would run package.json's main)").to.equal("index.ts");
+        });
+
+        it("the install scripts a consumer runs only use files the package ships", () => {
+            const shipped = (p: string) => pkg.files.some((f: string) => p.startsWith(f.replace(/\/$/, "")));
+            for (const hook of ["preinstall", "install", "postinstall"]) {
+                const script: string | undefined = pkg.scripts[hook];
+                if (script === undefined) continue;
+                const paths = [...script.matchAll(/(?:^|\s)((?:[\w.-]+\/)+[\w.-]*)/g)].map((m) => m[1]);
+                expect(
+                    paths.filter((p) => !shipped(p)),
+                    `${hook}: "${script}" runs in every consumer's npm install`,
+                ).to.deep.equal([]);
+            }
+        });
+
+        it("@pulumi/pulumi and @pulumi/aws are peers (one copy in a consumer), installed here as dev dependencies", () => {
+            for (const dep of ["@pulumi/pulumi", "@pulumi/aws"]) {
+                expect(pkg.peerDependencies, dep).to.have.property(dep);
+                expect(pkg.devDependencies, dep).to.have.property(dep);
+                expect(pkg.dependencies ?? {}, dep).to.not.have.property(dep);
+            }
+        });
+
+        it("no runtime dependency brings its own copy of @pulumi/pulumi or @pulumi/aws", () => {
+            const semver = require("semver") as { satisfies(v: string, r: string): boolean };
+            const top = (name: string) => lock.packages[`node_modules/${name}`].version as string;
+            const runtime = Object.entries(lock.packages as Record<string, any>).filter(
+                ([key, p]) => key !== "" && !p.dev && !p.devOptional,
+            );
+            const nested = runtime
+                .map(([key]) => key)
+                .filter((key) => /node_modules\/.+\/node_modules\/@pulumi\/(pulumi|aws)$/.test(key));
+            expect(nested).to.deep.equal([]);
+            // And each runtime dependency accepts the versions the peers resolve to.
+            for (const [key, p] of runtime) {
+                for (const dep of ["@pulumi/pulumi", "@pulumi/aws"]) {
+                    const range = p.dependencies?.[dep] ?? p.peerDependencies?.[dep];
+                    if (range) expect(semver.satisfies(top(dep), range), `${key} wants ${dep}@${range}`).to.equal(true);
+                }
+            }
+        });
+    });
+
+    describe("entry", () => {
+        it("exports every component class and not the program", () => {
+            const entry = require(ROOT) as Record<string, unknown>;
+            const { getPulumiComponents } = require("@pulumi/pulumi/provider/experimental/provider") as {
+                getPulumiComponents(m: unknown): { name: string }[];
+            };
+            expect(
+                getPulumiComponents(entry)
+                    .map((c) => c.name)
+                    .sort(),
+            ).to.deep.equal([...COMPONENTS].sort());
+            expect(entry).to.not.have.property("environmentName");
+            expect(require.resolve(ROOT)).to.equal(path.join(ROOT, "components", "index.ts"));
+        });
+
+        it("PulumiPlugin.yaml declares the nodejs runtime", () => {
+            expect(yaml.load(read("PulumiPlugin.yaml"))).to.deep.equal({ runtime: "nodejs" });
+        });
+    });
+
+    // One TypeScript program for the schema analyzer (root tsconfig.json, as the
+    // plugin host builds it); the examples' program reuses its parsed files.
+    let analyzer: any;
+    let analyzerError: unknown;
+    const analyzerOf = () => {
+        if (analyzerError) throw analyzerError;
+        if (analyzer) return analyzer;
+        const { Analyzer } = require("@pulumi/pulumi/provider/experimental/analyzer");
+        try {
+            analyzer = new Analyzer(ROOT, pkg.name, pkg, new Set(COMPONENTS));
+        } catch (e) {
+            analyzerError = e;
+            throw e;
+        }
+        return analyzer;
+    };
+
+    describe("component provider schema (pulumi package add)", function () {
+        this.timeout(60000);
+
+        /** Analyzes one component with the shared program (fresh result state each time). */
+        const analyze = (name: string) => {
+            const a = analyzerOf();
+            Object.assign(a, {
+                componentNames: new Set([name]),
+                components: {},
+                typeDefinitions: {},
+                dependencies: [],
+            });
+            return a.analyze().components[name] as {
+                inputs: Record<string, { description?: string }>;
+                outputs: Record<string, unknown>;
+            };
+        };
+
+        for (const name of COMPONENTS) {
+            it(`${name}: the inferred schema lists the documented inputs and outputs`, () => {
+                const component = analyze(name);
+                const doc = read(`docs/components/${name}.md`);
+                const args = documentedNames(doc, "Arguments");
+                const outputs = documentedNames(doc, "Outputs");
+                expect(args, "documented arguments").to.not.be.empty;
+                expect(Object.keys(component.inputs).sort(), "inputs").to.deep.equal([...new Set(args)].sort());
+                expect(Object.keys(component.outputs).sort(), "outputs").to.deep.equal([...new Set(outputs)].sort());
+                for (const [input, def] of Object.entries(component.inputs)) {
+                    expect(def.description, `${name}.${input} has a JSDoc description`).to.be.a("string").and.not.empty;
+                }
+            });
+        }
+
+        it("the whole package's schema generates, named aws-webapp, with every component's type token", () => {
+            const a = analyzerOf();
+            Object.assign(a, {
+                componentNames: new Set(COMPONENTS),
+                components: {},
+                typeDefinitions: {},
+                dependencies: [],
+            });
+            const result = a.analyze();
+            const { generateSchema } = require("@pulumi/pulumi/provider/experimental/schema");
+            const schema = generateSchema(
+                pkg.name,
+                pkg.version,
+                pkg.description,
+                result.components,
+                result.typeDefinitions,
+                result.dependencies,
+            );
+            expect(schema.name).to.equal("aws-webapp");
+            expect(Object.keys(schema.resources).sort()).to.deep.equal(
+                COMPONENTS.map((c) => `aws-webapp:index:${c}`).sort(),
+            );
+        });
+    });
+
+    describe("examples", function () {
+        this.timeout(60000);
+
+        it("one Pulumi project per component, importing the library by its package name", () => {
+            for (const [component, dir] of Object.entries(EXAMPLES)) {
+                const project = yaml.load(read(`examples/${dir}/Pulumi.yaml`)) as {
+                    name: string;
+                    runtime: { name: string };
+                };
+                expect(project.runtime.name, dir).to.equal("nodejs");
+                const source = read(`examples/${dir}/index.ts`);
+                expect(source, dir).to.match(
+                    new RegExp(`import \\{[^}]*\\b${component}\\b[^}]*\\} from "aws-webapp";`),
+                );
+                expect(source, dir).to.not.match(/from "\.\.?\//);
+            }
+        });
+
+        it("type-check (strict) against the library's types", () => {
+            const configFile = path.join(ROOT, "examples", "tsconfig.json");
+            const parsed = ts.parseJsonConfigFileContent(
+                ts.readConfigFile(configFile, ts.sys.readFile).config,
+                ts.sys,
+                path.dirname(configFile),
+            );
+            expect(parsed.fileNames.map((f) => path.basename(path.dirname(f))).sort()).to.deep.equal(
+                Object.values(EXAMPLES).sort(),
+            );
+            const host = ts.createCompilerHost(parsed.options);
+            // Reuse the files the analyzer's program already parsed (same compiler, same target).
+            let shared: ts.Program | undefined;
+            try {
+                shared = analyzerOf().program as ts.Program;
+            } catch {
+                shared = undefined;
+            }
+            const getSourceFile = host.getSourceFile.bind(host);
+            host.getSourceFile = (fileName, languageVersion, ...rest) =>
+                (fileName.includes("node_modules") ? shared?.getSourceFile(fileName) : undefined) ??
+                getSourceFile(fileName, languageVersion, ...rest);
+            const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
+            const diagnostics = ts
+                .getPreEmitDiagnostics(program)
+                .filter((d) => d.file === undefined || d.file.fileName.includes(`${path.sep}examples${path.sep}`));
+            expect(
+                diagnostics.map((d) => ts.formatDiagnostic(d, { ...host, getNewLine: () => "\n" }).trim()),
+            ).to.deep.equal([]);
+        });
+    });
+
+    it("documentedNames reads the first column of the Arguments/Outputs tables", () => {
+        const md = [
+            "# X",
+            "## Arguments (`XArgs`)",
+            "| argument | type |",
+            "|---|---|",
+            "| `a` | `string` |",
+            "| `b`, `c` | `number \\| undefined` |",
+            "## Outputs",
+            "| output | meaning |",
+            "| `d` | the `e` of it |",
+            "## Other",
+            "| `f` | no |",
+        ].join("\n");
+        expect(documentedNames(md, "Arguments")).to.deep.equal(["a", "b", "c"]);
+        expect(documentedNames(md, "Outputs")).to.deep.equal(["d"]);
+    });
+});
