@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { ensureHandlerBundle } from "../../components/imagePipeline";
 import { DEFAULT_REGION, installMocks, record, Recording, setMockRegion, settle, valueOf } from "./mocks";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -48,6 +49,9 @@ async function resolveExports(mod: Record<string, unknown>): Promise<Record<stri
  */
 export async function evaluateStack(stack: string, overrides: Record<string, string> = {}): Promise<StackEvaluation> {
     const config = { ...readStackConfig(stack), ...overrides };
+    // What `npm run build` does before `pulumi up`: the image pipeline deploys
+    // the bundled resize handler (offline, a no-op when already up to date).
+    ensureHandlerBundle();
     await installMocks(stack);
     setMockRegion(config["aws:region"] ?? "us-east-1");
     pulumi.runtime.setAllConfig(config);
