@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { topicKeyPolicy } from "../components/shared/topicKeyPolicy";
 
 /** Identifiers of the ingress, by mode: an ALB (prod) or an HTTP API (dev). */
 export type IngressMetrics =
@@ -337,9 +338,72 @@ export class Observability extends pulumi.ComponentResource {
     constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aws-webapp:index:Observability", name, {}, opts);
         const tags = { ...args.tags };
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const scope = pulumi
+            .all([identity.accountId, partition, args.region])
+            .apply(([accountId, partition, region]) => ({ accountId, partition, region }));
+        // CloudWatch can only publish to an encrypted topic through a customer
+        // managed key whose policy lets it (about 1 USD a month).
+        const key = new aws.kms.Key(
+            `${name}-alarms-key`,
+            {
+                description: `Encrypts the ${name} operations alarm topic`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 7,
+                policy: scope.apply((s) =>
+                    JSON.stringify(
+                        topicKeyPolicy(s, [
+                            {
+                                sid: "AllowCloudWatchAlarmsOfThisAccount",
+                                service: "cloudwatch.amazonaws.com",
+                                sourceArn: `arn:${s.partition}:cloudwatch:${s.region}:${s.accountId}:alarm:*`,
+                            },
+                        ]),
+                    ),
+                ),
+                tags: { ...tags, Name: `${name}-alarms-key` },
+            },
+            { parent: this },
+        );
         const topic = new aws.sns.Topic(
             `${name}-alarms`,
-            { name: `${name}-alarms`, tags: { ...tags, Name: `${name}-alarms` } },
+            { name: `${name}-alarms`, kmsMasterKeyId: key.arn, tags: { ...tags, Name: `${name}-alarms` } },
+            { parent: this },
+        );
+        new aws.sns.TopicPolicy(
+            `${name}-alarms-policy`,
+            {
+                arn: topic.arn,
+                policy: pulumi.all([topic.arn, scope]).apply(([arn, s]) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "AllowCloudWatchAlarmsOfThisAccount",
+                                Effect: "Allow",
+                                Principal: { Service: "cloudwatch.amazonaws.com" },
+                                Action: "SNS:Publish",
+                                Resource: arn,
+                                Condition: {
+                                    StringEquals: { "aws:SourceAccount": s.accountId },
+                                    ArnLike: {
+                                        "aws:SourceArn": `arn:${s.partition}:cloudwatch:${s.region}:${s.accountId}:alarm:*`,
+                                    },
+                                },
+                            },
+                            {
+                                Sid: "DenyPublishWithoutTls",
+                                Effect: "Deny",
+                                Principal: "*",
+                                Action: "SNS:Publish",
+                                Resource: arn,
+                                Condition: { Bool: { "aws:SecureTransport": "false" } },
+                            },
+                        ],
+                    }),
+                ),
+            },
             { parent: this },
         );
         args.alarmEmails.forEach(

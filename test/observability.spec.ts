@@ -109,6 +109,23 @@ describe("observability", () => {
             expect(alarm.inputs.alarmActions, alarm.name).to.deep.equal([topic.state.arn]);
             expect(alarm.inputs.okActions, alarm.name).to.deep.equal([topic.state.arn]);
         }
+        // Encrypted with a customer managed key CloudWatch may use (the AWS managed SNS key would drop alarms).
+        const key = rec.one("aws:kms/key:Key");
+        expect(topic.inputs.kmsMasterKeyId).to.equal(key.state.arn);
+        const keyPolicy = JSON.parse(key.inputs.policy);
+        const cw = keyPolicy.Statement.find((st: any) => st.Principal.Service === "cloudwatch.amazonaws.com");
+        expect(cw.Action).to.deep.equal(["kms:Decrypt", "kms:GenerateDataKey*"]);
+        expect(cw.Condition.StringEquals).to.deep.equal({ "aws:SourceAccount": "123456789012" });
+        const topicPolicy = JSON.parse(rec.one("aws:sns/topicPolicy:TopicPolicy").inputs.policy);
+        expect(topicPolicy.Statement[0]).to.deep.include({
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "SNS:Publish",
+            Resource: topic.state.arn,
+        });
+        expect(topicPolicy.Statement[0].Condition.ArnLike["aws:SourceArn"]).to.equal(
+            "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*",
+        );
         const dashboard = rec.one("aws:cloudwatch/dashboard:Dashboard");
         expect(JSON.parse(dashboard.inputs.dashboardBody).widgets).to.have.length(4);
     });
