@@ -68,7 +68,7 @@ function tmpDir(prefix: string): string {
 
 describe("ImagePipeline", () => {
     before(() => mocksReady);
-    // A real bundle (esbuild + sharp's linux-arm64 binaries from the postinstall), rebuilt only when stale.
+    // A real bundle (esbuild + sharp's linux-arm64 binaries from the prepare script), rebuilt only when stale.
     before(function () {
         this.timeout(60_000);
         ensureHandlerBundle();

@@ -5,7 +5,7 @@
  * binaries for the function's architecture, and a `bundle.json` manifest.
  *
  * Offline and reproducible: the arm64 binaries are installed by the root
- * `postinstall` (`npm ci --prefix lambda/image-resizer --os=linux --cpu=arm64
+ * `prepare` script (`npm ci --prefix lambda/image-resizer --os=linux --cpu=arm64
  * --libc=glibc ...`) from `lambda/image-resizer/package-lock.json`, so after
  * `npm ci` a build needs no network. An x86_64 bundle installs its binaries at
  * build time into `build/image-handler-deps/x86_64` (from the npm cache when
@@ -121,7 +121,7 @@ function nativeModules(arch: LambdaArchitecture, log: (m: string) => void): stri
         if (!fs.existsSync(path.join(dir, "@img", `sharp-linux-${NPM_CPU[arch]}`, "package.json"))) {
             throw new Error(
                 `image handler bundle: sharp's linux-arm64 binaries are not installed in ${relative(dir)}. ` +
-                    `They come with the root \`npm ci\` (its postinstall runs \`npm ci --prefix lambda/image-resizer ${flags.join(" ")}\`); ` +
+                    `They come with the root \`npm ci\` (its prepare script runs \`npm ci --prefix lambda/image-resizer ${flags.join(" ")}\`); ` +
                     `run \`npm ci\` at the repository root, without --ignore-scripts.`,
             );
         }
