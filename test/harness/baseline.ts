@@ -18,9 +18,7 @@ export interface OpenRule {
 /** Ingress rules from 0.0.0.0/0 or ::/0, wherever they are declared. */
 export function internetIngress(rec: Recording): OpenRule[] {
     const open: OpenRule[] = [];
-    const sgNameById = new Map(
-        rec.ofType("aws:ec2/securityGroup:SecurityGroup").map((sg) => [sg.id, sg.name]),
-    );
+    const sgNameById = new Map(rec.ofType("aws:ec2/securityGroup:SecurityGroup").map((sg) => [sg.id, sg.name]));
     const groupOf = (id: string | undefined) => sgNameById.get(id ?? "") ?? String(id);
     for (const sg of rec.ofType("aws:ec2/securityGroup:SecurityGroup")) {
         for (const rule of sg.inputs.ingress ?? []) {
