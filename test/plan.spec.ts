@@ -9,7 +9,7 @@ import { Io, main } from "../scripts/plan";
 import { buildPlan, Plan } from "../scripts/plan/build";
 import { awsxNatCount, marketSplit, priceResources } from "../scripts/plan/cost";
 import { changedPaths, diffPlans } from "../scripts/plan/diff";
-import { evaluate, listStacks } from "../scripts/plan/evaluate";
+import { evaluate, isVolatile, listStacks, symbolize } from "../scripts/plan/evaluate";
 import { architectureFile, regenerateCommand, renderArchitecture } from "../scripts/plan/markdown";
 import type { CostReport, PlanDocument, PlanResource } from "../scripts/plan/model";
 import { loadPrices } from "../scripts/plan/prices";
@@ -354,6 +354,34 @@ describe("plan: cost rules on synthetic registrations", () => {
     });
 });
 
+describe("plan: mock-made values", () => {
+    it("replaces counter-made ids and outputs in inputs with <name.property>, leaving the rest", () => {
+        const sg = {
+            name: "web-sg",
+            id: "sg-8a7b1c46e94ef0d56",
+            inputs: { vpcId: "vpc-1" },
+            state: { arn: "arn:aws:ec2:x" },
+        };
+        const db = {
+            name: "db",
+            id: "db-id",
+            inputs: { engine: "postgres" },
+            state: { engine: "postgres", address: "db.ce486158688d.us-east-1.rds.amazonaws.com" },
+        };
+        const stable = symbolize([sg, db]);
+        expect(
+            stable({
+                securityGroupId: "sg-8a7b1c46e94ef0d56",
+                env: "DB_HOST=db.ce486158688d.us-east-1.rds.amazonaws.com",
+                n: 5,
+            }),
+        ).to.deep.equal({ securityGroupId: "<web-sg.id>", env: "DB_HOST=<db.address>", n: 5 });
+        expect(stable("db-id")).to.equal("db-id");
+        expect(isVolatile("subnet-public-us-east-1a")).to.equal(false);
+        expect(isVolatile("123456789012")).to.equal(false);
+    });
+});
+
 // ------------------------------------------------------------------ diagram
 
 describe("plan: architecture diagram", () => {
@@ -631,13 +659,39 @@ describe("plan: the real dev and prod stacks", () => {
         expect(fs.readFileSync(out, "utf8")).to.equal(renderArchitecture(plans.prod));
     });
 
-    it("diffs prod against dev: the cost delta is the difference of the totals", async () => {
+    it("what-if: a changed instance type in dev is found by --diff dev and its cost delta priced", async () => {
         const io = captureIo();
-        expect(await main(["prod", "--diff", "dev", "--json", "--no-write"], io)).to.equal(0);
+        const argv = ["dev", "--config", "aws-webapp:instanceType=t4g.medium", "--diff", "dev", "--json"];
+        expect(await main(argv, io)).to.equal(0);
         const d = JSON.parse(io.out.join("\n"));
-        expect(d.base.stack).to.equal("dev");
-        expect(d.now.stack).to.equal("prod");
-        expect(d.cost.delta).to.equal(usd(plans.prod.cost.totalUsd - plans.dev.cost.totalUsd));
+        expect(d.added).to.deep.equal([]);
+        expect(d.removed).to.deep.equal([]);
+        const typeChanges = d.changed.flatMap((r: { changes: { path: string; before: unknown; after: unknown }[] }) =>
+            r.changes.filter((c) => /(^|\.)instanceType$/.test(c.path)),
+        );
+        expect(typeChanges).not.to.be.empty;
+        for (const c of typeChanges) expect([c.before, c.after]).to.deep.equal(["t4g.small", "t4g.medium"]);
+        // Each EC2 line moves from t4g.small to t4g.medium with the same count and market.
+        const base = plans.dev.cost.items.filter((i) => i.key.startsWith("ec2:t4g.small:"));
+        expect(base).not.to.be.empty;
+        let expected = 0;
+        for (const b of base) {
+            const market = b.key.split(":")[2];
+            const now = usd(b.quantity * 0.0336 * (market === "spot" ? 0.35 : 1) * H);
+            expect(d.cost.items).to.deep.include({
+                key: `ec2:t4g.medium:${market}`,
+                label: `EC2 t4g.medium ${market}`,
+                beforeQuantity: 0,
+                afterQuantity: b.quantity,
+                before: 0,
+                after: now,
+                delta: now,
+            });
+            expected += now - b.monthlyUsd;
+        }
+        expect(d.cost.delta).to.equal(usd(expected));
+        expect(d.cost.delta).to.be.greaterThan(0);
+        expect(io.err.join("\n")).not.to.include("wrote"); // --config never rewrites the committed documents
     });
 });
 

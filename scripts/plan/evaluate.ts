@@ -26,6 +26,55 @@ export class UnknownStackError extends Error {
     }
 }
 
+/** A value the mock engine made up from a counter (hex ids, hosts, digests): differs between runs. */
+export function isVolatile(value: string): boolean {
+    return (value.match(/[0-9a-fA-F]{8,}/g) ?? []).some((run) => /\d/.test(run) && /[a-fA-F]/.test(run));
+}
+
+/**
+ * Replaces, in every input, the values the mock engine computed for another
+ * resource (its id and outputs such as ARNs or endpoints, when they carry a
+ * counter-made part) with `<name.property>`. The mock's stand-ins change with
+ * every resource registered before, so without this a plan or a diff would
+ * show ids changing where nothing did.
+ */
+export function symbolize(
+    resources: readonly { name: string; id: string; inputs: Record<string, any>; state: Record<string, any> }[],
+): (value: unknown) => unknown {
+    const tokens = new Map<string, string>();
+    const note = (value: unknown, token: string) => {
+        if (typeof value === "string" && value.length >= 8 && isVolatile(value) && !tokens.has(value))
+            tokens.set(value, token);
+    };
+    const walk = (value: unknown, path: string, name: string) => {
+        if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}.${i}`, name));
+        else if (value !== null && typeof value === "object")
+            for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`, name);
+        else note(value, `<${name}${path}>`);
+    };
+    for (const r of resources) {
+        note(r.id, `<${r.name}.id>`);
+        for (const [k, v] of Object.entries(r.state ?? {})) if (!(k in (r.inputs ?? {}))) walk(v, `.${k}`, r.name);
+    }
+    if (tokens.size === 0) return (v) => v;
+    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const pattern = new RegExp(
+        [...tokens.keys()]
+            .sort((a, b) => b.length - a.length)
+            .map(escape)
+            .join("|"),
+        "g",
+    );
+    const replace = (value: unknown): unknown => {
+        if (typeof value === "string") return value.replace(pattern, (m) => tokens.get(m)!);
+        if (Array.isArray(value)) return value.map(replace);
+        if (value !== null && typeof value === "object")
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
+        return value;
+    };
+    return replace;
+}
+
 export interface Evaluation {
     readonly resources: PlanResource[];
     readonly outputs: Record<string, unknown>;
@@ -46,21 +95,39 @@ export async function evaluate(
     const stacks = listStacks(root);
     if (!stacks.includes(stack)) throw new UnknownStackError(stack, stacks);
     const harness = require("../../test/harness/stack") as typeof import("../../test/harness/stack");
-    const { recording, outputs } = await harness.evaluateStack(stack, overrides);
+    // The harness installs the mocks when imported, asynchronously: installing them again
+    // before that finished would wrap the same monitor twice and record every resource twice.
+    await (require("../../test/harness/mocks") as typeof import("../../test/harness/mocks")).mocksReady;
+    // The engine captures a stack trace per resource; mapping each through ts-node's
+    // source-map-support costs about a second per evaluation, and no trace is shown.
+    const errors = Error as { prepareStackTrace?: unknown };
+    const prepare = errors.prepareStackTrace;
+    errors.prepareStackTrace = undefined;
+    let evaluation: Awaited<ReturnType<typeof harness.evaluateStack>>;
+    try {
+        evaluation = await harness.evaluateStack(stack, overrides);
+    } finally {
+        errors.prepareStackTrace = prepare;
+    }
+    const { recording, outputs } = evaluation;
+    const stable = symbolize(recording.resources);
     const resources = recording.resources.map((r): PlanResource => ({
         type: r.type,
         name: r.name,
         urn: r.urn,
-        id: r.id || undefined,
+        id: r.id ? (stable(r.id) as string) : undefined,
         parent: r.parent,
         custom: r.custom,
         protect: r.protect,
         dependencies: [...r.dependencies],
         // Secret inputs are never shown (the mocks hand them over in plain text).
-        inputs: normalize({
-            ...r.inputs,
-            ...Object.fromEntries((r.secretInputs ?? []).map((k) => [k, SECRET])),
-        }) as Record<string, unknown>,
+        // Mock-made ids and outputs become <name.property> (see symbolize).
+        inputs: stable(
+            normalize({
+                ...r.inputs,
+                ...Object.fromEntries((r.secretInputs ?? []).map((k) => [k, SECRET])),
+            }),
+        ) as Record<string, unknown>,
     }));
     return { resources, outputs };
 }
