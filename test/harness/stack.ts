@@ -43,11 +43,26 @@ async function resolveExports(mod: Record<string, unknown>): Promise<Record<stri
     return out;
 }
 
+/** Evaluations of the unmodified stacks, shared by every spec (recordings are read-only). */
+const cache = new Map<string, Promise<StackEvaluation>>();
+
 /**
- * Runs the real program (index.ts) for a stack under the mocks.
- * @param overrides config keys to add or replace (full `ns:key` names), for error-path tests
+ * Runs the real program (index.ts) for a stack under the mocks, once per
+ * process for the stack as configured (specs share the read-only result);
+ * with overrides it always evaluates afresh.
  */
-export async function evaluateStack(stack: string, overrides: Record<string, string> = {}): Promise<StackEvaluation> {
+export function evaluateStack(stack: string, overrides: Record<string, string> = {}): Promise<StackEvaluation> {
+    if (Object.keys(overrides).length > 0) return evaluateStackOnce(stack, overrides);
+    let evaluation = cache.get(stack);
+    if (!evaluation) {
+        evaluation = evaluateStackOnce(stack, {});
+        cache.set(stack, evaluation);
+        evaluation.catch(() => cache.delete(stack));
+    }
+    return evaluation;
+}
+
+async function evaluateStackOnce(stack: string, overrides: Record<string, string>): Promise<StackEvaluation> {
     const config = { ...readStackConfig(stack), ...overrides };
     // What `npm run build` does before `pulumi up`: the image pipeline deploys
     // the bundled resize handler (offline, a no-op when already up to date).
