@@ -182,7 +182,7 @@ describe("whole stacks through index.ts", () => {
                 allocatedStorage: 20,
             });
             expect(rec.one(T.task).inputs).to.include({ cpu: "256", memory: "512" });
-            expect(rec.one("aws:ec2/launchTemplate:LaunchTemplate").inputs.instanceType).to.equal("t4g.small");
+            expect(rec.one("aws:ec2/launchTemplate:LaunchTemplate").inputs.instanceType).to.equal("t4g.micro");
         });
     });
 
