@@ -1,8 +1,22 @@
-// The public component library: every component and its args type.
+// The public component library: every component, its args type and the enums its args and outputs use.
 export { ValidationError } from "./shared/validation";
-export { BillingAlarm, type BillingAlarmArgs } from "./billing";
+export { BillingAlarm, type BillingAlarmArgs, TreatMissingData } from "./billing";
 export * from "./database";
 export { GithubDeployRole, type GithubDeployRoleArgs } from "./github";
-export { SecureVpc, type SecureVpcArgs, type NatStrategy, type EgressTier, NAT_STRATEGIES } from "./vpc";
-export { EcsEc2Service, type EcsEc2ServiceArgs, type TaskRoleStatement } from "./compute";
-export { ImagePipeline, type ImagePipelineArgs, ensureHandlerBundle } from "./imagePipeline";
+export { SecureVpc, type SecureVpcArgs, NatStrategy, EgressTier, NAT_STRATEGIES } from "./vpc";
+export {
+    EcsEc2Service,
+    type EcsEc2ServiceArgs,
+    type TaskRoleStatement,
+    Architecture,
+    ContainerInsights,
+    IngressMode,
+} from "./compute";
+export {
+    ImagePipeline,
+    type ImagePipelineArgs,
+    type RenditionWidths,
+    ensureHandlerBundle,
+    LambdaArchitecture,
+    OutputFormat,
+} from "./imagePipeline";

@@ -30,7 +30,7 @@ export interface BillingAlarmArgs {
      * sends). Plain list, validated up front; duplicates are refused.
      * @default [] (no subscription; a warning is logged when topicArn is unset too)
      */
-    readonly emails?: readonly string[];
+    readonly emails?: string[];
     /**
      * Existing standard SNS topic in us-east-1 to notify instead of creating
      * one. Its policy (and key policy, if encrypted) must already let

@@ -1,12 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isKnown, Problems } from "../shared/validation";
 
+// An `as const` object and a type of the same name (its values): TypeScript callers pass
+// `TreatMissingData.Ignore` or `"ignore"`, and Pulumi's component provider infers a schema enum from it (the
+// form its analyzer reads).
 /**
  * How the alarms treat periods without an EstimatedCharges data point
  * (CloudWatch's `TreatMissingData` values).
  */
-export const TREAT_MISSING_DATA = ["missing", "ignore", "breaching", "notBreaching"] as const;
-export type TreatMissingData = (typeof TREAT_MISSING_DATA)[number];
+export const TreatMissingData = {
+    /** The alarm goes to INSUFFICIENT_DATA when data points are missing. */
+    Missing: "missing",
+    /** The alarm keeps its current state through a gap. */
+    Ignore: "ignore",
+    /** A missing data point counts as above the threshold. */
+    Breaching: "breaching",
+    /** A missing data point counts as within the threshold. */
+    NotBreaching: "notBreaching",
+} as const;
+export type TreatMissingData = (typeof TreatMissingData)[keyof typeof TreatMissingData];
+/** The values of {@link TreatMissingData}, in declaration order (the order validation messages list them in). */
+export const TREAT_MISSING_DATA: readonly TreatMissingData[] = Object.values(TreatMissingData);
 
 /**
  * Default missing-data treatment: `ignore`. AWS publishes EstimatedCharges

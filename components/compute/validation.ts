@@ -10,17 +10,44 @@ import { isCidr } from "../shared/cidr";
 import { isKnown, Problems } from "../shared/validation";
 import type { EcsEc2ServiceArgs, TaskRoleStatement } from "./ecsEc2Service";
 
-export const ARCHITECTURES = ["x86_64", "arm64"] as const;
+// Each enum is an `as const` object and a type of the same name (its values): TypeScript callers pass
+// `Architecture.Arm64` or `"arm64"`, and Pulumi's component provider infers a schema enum from it (the form
+// its analyzer reads).
+
 /** CPU architecture of the container instances (and so of the image). */
-export type Architecture = (typeof ARCHITECTURES)[number];
+export const Architecture = {
+    /** Intel and AMD instance families. */
+    X86_64: "x86_64",
+    /** Graviton instance families (t4g, m7g, c7gn ...). */
+    Arm64: "arm64",
+} as const;
+export type Architecture = (typeof Architecture)[keyof typeof Architecture];
+/** The values of {@link Architecture}, in declaration order (the order validation messages list them in). */
+export const ARCHITECTURES: readonly Architecture[] = Object.values(Architecture);
 
 /** Ingress modes: an Application Load Balancer, or HTTP API + VPC link + Cloud Map (no hourly cost). */
-export const INGRESS_MODES = ["alb", "httpApi"] as const;
-export type IngressMode = (typeof INGRESS_MODES)[number];
+export const IngressMode = {
+    /** Internet-facing Application Load Balancer. */
+    Alb: "alb",
+    /** HTTP API + VPC link + Cloud Map SRV records (no hourly cost). */
+    HttpApi: "httpApi",
+} as const;
+export type IngressMode = (typeof IngressMode)[keyof typeof IngressMode];
+/** The values of {@link IngressMode}, in declaration order (the order validation messages list them in). */
+export const INGRESS_MODES: readonly IngressMode[] = Object.values(IngressMode);
 
 /** Container Insights settings the ECS cluster accepts. */
-export const CONTAINER_INSIGHTS = ["enabled", "enhanced", "disabled"] as const;
-export type ContainerInsights = (typeof CONTAINER_INSIGHTS)[number];
+export const ContainerInsights = {
+    /** Container Insights with the standard cluster and service metrics. */
+    Enabled: "enabled",
+    /** Container Insights with enhanced observability (task and container level metrics). */
+    Enhanced: "enhanced",
+    /** No Container Insights. */
+    Disabled: "disabled",
+} as const;
+export type ContainerInsights = (typeof ContainerInsights)[keyof typeof ContainerInsights];
+/** The values of {@link ContainerInsights}, in declaration order (the order validation messages list them in). */
+export const CONTAINER_INSIGHTS: readonly ContainerInsights[] = Object.values(ContainerInsights);
 
 /** Retention values CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [

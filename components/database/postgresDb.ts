@@ -29,12 +29,12 @@ export interface PostgresDbArgs {
      * at least two availability zones. A plain array: its length is validated
      * before deployment (map an `Output<string[]>` per index if needed).
      */
-    readonly isolatedSubnetIds: readonly pulumi.Input<string>[];
+    readonly isolatedSubnetIds: pulumi.Input<string>[];
     /**
      * Security groups (e.g. the ECS service's) allowed to connect on 5432.
      * At least one; a plain array. No CIDR rule is ever created.
      */
-    readonly allowedSecurityGroupIds: readonly pulumi.Input<string>[];
+    readonly allowedSecurityGroupIds: pulumi.Input<string>[];
     /**
      * Production switch: turns on Multi-AZ, deletion protection, a final
      * snapshot, Performance Insights, Enhanced Monitoring (60 s), 7-day
@@ -150,6 +150,23 @@ export interface PostgresDbArgs {
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+// Output types are named interfaces, not object literal types, so that Pulumi's component provider can
+// describe them. The index signature keeps the dimensions assignable to a metric alarm's `dimensions`.
+/** CloudWatch dimensions of a PostgresDb's `AWS/RDS` metrics. */
+export interface PostgresMetricDimensions {
+    readonly [dimension: string]: string;
+    /** The RDS instance identifier. */
+    readonly DBInstanceIdentifier: string;
+}
+
+/** Log groups receiving a PostgresDb's exported logs, by log type. */
+export interface PostgresLogGroupNames {
+    /** Log group of the `postgresql` log. */
+    readonly postgresql: pulumi.Output<string>;
+    /** Log group of the `upgrade` log. */
+    readonly upgrade: pulumi.Output<string>;
+}
+
 /**
  * A private, encrypted RDS for PostgreSQL instance: isolated subnets, its own
  * security group admitting 5432 only from given security groups, TLS forced
@@ -183,16 +200,13 @@ export class PostgresDb extends pulumi.ComponentResource {
     /** `arn:<partition>:rds-db:<region>:<account>:dbuser:<resourceId>`: append `/<db user>` for IAM auth policies. */
     public readonly iamConnectArnPrefix: pulumi.Output<string>;
     /** CloudWatch dimensions of the instance's `AWS/RDS` metrics. */
-    public readonly metricDimensions: pulumi.Output<{ DBInstanceIdentifier: string }>;
+    public readonly metricDimensions: pulumi.Output<PostgresMetricDimensions>;
     /** Initial allocated storage (GiB), e.g. for free-storage alarm thresholds. */
     public readonly allocatedStorageGb: number;
     /** Storage autoscaling ceiling (GiB). */
     public readonly maxAllocatedStorageGb: number;
     /** Log groups receiving the exported logs, by log type (`postgresql`, `upgrade`). */
-    public readonly logGroupNames: {
-        readonly postgresql: pulumi.Output<string>;
-        readonly upgrade: pulumi.Output<string>;
-    };
+    public readonly logGroupNames: PostgresLogGroupNames;
     /** Name of the DB parameter group. */
     public readonly parameterGroupName: pulumi.Output<string>;
     /** Name of the DB subnet group. */
@@ -383,7 +397,9 @@ export class PostgresDb extends pulumi.ComponentResource {
         this.iamConnectArnPrefix = pulumi
             .all([instance.arn, instance.resourceId])
             .apply(([arn, resourceId]) => iamConnectArnPrefix(arn, resourceId));
-        this.metricDimensions = instance.identifier.apply((DBInstanceIdentifier) => ({ DBInstanceIdentifier }));
+        this.metricDimensions = instance.identifier.apply((DBInstanceIdentifier): PostgresMetricDimensions => ({
+            DBInstanceIdentifier,
+        }));
         this.allocatedStorageGb = s.allocatedStorageGb;
         this.maxAllocatedStorageGb = s.maxAllocatedStorageGb;
         this.logGroupNames = { postgresql: logGroups[0].name, upgrade: logGroups[1].name };

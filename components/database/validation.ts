@@ -8,9 +8,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { isKnown, Problems } from "../shared/validation";
 import type { PostgresDbArgs } from "./postgresDb";
 
+// Each enum is an `as const` object and a type of the same name (its values): TypeScript callers pass
+// `PostgresMajorVersion.V17` or `"17"`, and Pulumi's component provider infers a schema enum from it (the
+// form its analyzer reads).
+
 /** PostgreSQL major versions this component deploys (both in RDS standard support). */
-export const POSTGRES_MAJOR_VERSIONS = ["16", "17"] as const;
-export type PostgresMajorVersion = (typeof POSTGRES_MAJOR_VERSIONS)[number];
+export const PostgresMajorVersion = {
+    /** PostgreSQL 16. */
+    V16: "16",
+    /** PostgreSQL 17. */
+    V17: "17",
+} as const;
+export type PostgresMajorVersion = (typeof PostgresMajorVersion)[keyof typeof PostgresMajorVersion];
+/** The values of {@link PostgresMajorVersion}, in declaration order (the order validation messages list them in). */
+export const POSTGRES_MAJOR_VERSIONS: readonly PostgresMajorVersion[] = Object.values(PostgresMajorVersion);
 
 /** The port RDS for PostgreSQL listens on; the security group admits only this port. */
 export const POSTGRES_PORT = 5432;
@@ -31,8 +42,19 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /** Values of the `log_statement` PostgreSQL parameter. */
-export const LOG_STATEMENT_VALUES = ["none", "ddl", "mod", "all"] as const;
-export type PostgresLogStatement = (typeof LOG_STATEMENT_VALUES)[number];
+export const PostgresLogStatement = {
+    /** No statement is logged (slow statements still are, per `log_min_duration_statement`). */
+    None: "none",
+    /** Data definition statements (CREATE, ALTER, DROP ...). */
+    Ddl: "ddl",
+    /** `ddl` plus data-modifying statements (INSERT, UPDATE, DELETE, TRUNCATE, COPY FROM ...). */
+    Mod: "mod",
+    /** Every statement. */
+    All: "all",
+} as const;
+export type PostgresLogStatement = (typeof PostgresLogStatement)[keyof typeof PostgresLogStatement];
+/** The values of {@link PostgresLogStatement}, in declaration order (the order validation messages list them in). */
+export const LOG_STATEMENT_VALUES: readonly PostgresLogStatement[] = Object.values(PostgresLogStatement);
 
 /** The log types RDS for PostgreSQL exports to CloudWatch Logs; one log group each. */
 export const CLOUDWATCH_LOG_EXPORTS = ["postgresql", "upgrade"] as const;

@@ -16,9 +16,19 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
+// An `as const` object and a type of the same name (its values): TypeScript callers pass
+// `LambdaArchitecture.Arm64` or `"arm64"`, and Pulumi's component provider infers a schema enum from it (the
+// form its analyzer reads).
 /** Lambda instruction set architectures. */
-export const LAMBDA_ARCHITECTURES = ["arm64", "x86_64"] as const;
-export type LambdaArchitecture = (typeof LAMBDA_ARCHITECTURES)[number];
+export const LambdaArchitecture = {
+    /** Graviton (the handler bundle's default). */
+    Arm64: "arm64",
+    /** Intel/AMD. */
+    X86_64: "x86_64",
+} as const;
+export type LambdaArchitecture = (typeof LambdaArchitecture)[keyof typeof LambdaArchitecture];
+/** The values of {@link LambdaArchitecture}, in declaration order (the order validation messages list them in). */
+export const LAMBDA_ARCHITECTURES: readonly LambdaArchitecture[] = Object.values(LambdaArchitecture);
 
 /** npm's `--cpu` (and sharp's package suffix) for each Lambda architecture. */
 const NPM_CPU: Record<LambdaArchitecture, string> = { arm64: "arm64", x86_64: "x64" };

@@ -84,7 +84,7 @@ export interface ImagePipelineArgs {
      * leading `*.` allowed; `http://` only for localhost. `*` is refused.
      * @default [] (no CORS configuration)
      */
-    readonly corsAllowedOrigins?: readonly string[];
+    readonly corsAllowedOrigins?: string[];
     /**
      * Target widths in pixels (16 to 8192, thumbnail < medium < large); the
      * height follows the aspect ratio and images are never enlarged.
@@ -96,7 +96,7 @@ export interface ImagePipelineArgs {
      * `renders/<stem>/<size>.<ext>` (ext: webp, jpg, avif, png).
      * @default ["webp"]
      */
-    readonly outputFormats?: readonly OutputFormat[];
+    readonly outputFormats?: OutputFormat[];
     /**
      * Encoder quality, 1 to 100 (WebP, JPEG, AVIF; PNG is lossless).
      * @default 80
@@ -112,7 +112,7 @@ export interface ImagePipelineArgs {
      * them case-sensitively; no suffix may end with another).
      * @default .jpg .jpeg .png .webp .gif .tif .tiff .avif, lower and upper case
      */
-    readonly imageSuffixes?: readonly string[];
+    readonly imageSuffixes?: string[];
     /**
      * Images with more pixels are refused (decompression-bomb guard), 1e6 to 1e9.
      * @default 100000000
@@ -162,20 +162,20 @@ export interface ImagePipelineArgs {
      * confirm the mail AWS sends).
      * @default []
      */
-    readonly notificationEmails?: readonly string[];
+    readonly notificationEmails?: string[];
     /**
      * HTTPS endpoints subscribed to the topic (they must confirm the
      * subscription); URLs with credentials are refused.
      * @default []
      */
-    readonly notificationHttpsEndpoints?: readonly string[];
+    readonly notificationHttpsEndpoints?: string[];
     /**
      * SQS queues (ARNs) subscribed to the topic with raw message delivery.
      * Each queue's policy must let `sns.amazonaws.com` send with
      * `aws:SourceArn` = the `topicArn` output.
      * @default []
      */
-    readonly notificationQueueArns?: readonly pulumi.Input<string>[];
+    readonly notificationQueueArns?: pulumi.Input<string>[];
     /**
      * Directory of the built handler bundle (index.js, node_modules with
      * sharp for `architecture`, bundle.json); relative paths resolve against

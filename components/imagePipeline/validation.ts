@@ -3,14 +3,38 @@ import * as pulumi from "@pulumi/pulumi";
 import { isKnown, Problems } from "../shared/validation";
 import { bundleProblem, defaultBundleDir, LAMBDA_ARCHITECTURES, type LambdaArchitecture } from "./bundle";
 
+// An `as const` object and a type of the same name (its values): TypeScript callers pass `OutputFormat.Webp`
+// or `"webp"`, and Pulumi's component provider infers a schema enum from it (the form its analyzer reads).
 /** Output encodings of the renditions (must match lambda/image-resizer/src/config.ts). */
-export const OUTPUT_FORMATS = ["webp", "jpeg", "avif", "png"] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export const OutputFormat = {
+    /** WebP (`.webp`). */
+    Webp: "webp",
+    /** JPEG (`.jpg`). */
+    Jpeg: "jpeg",
+    /** AVIF (`.avif`). */
+    Avif: "avif",
+    /** PNG (`.png`, lossless). */
+    Png: "png",
+} as const;
+export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
+/** The values of {@link OutputFormat}, in declaration order (the order validation messages list them in). */
+export const OUTPUT_FORMATS: readonly OutputFormat[] = Object.values(OutputFormat);
 
 /** The three renditions, smallest first. */
 export const RENDITION_NAMES = ["thumbnail", "medium", "large"] as const;
 export type RenditionName = (typeof RENDITION_NAMES)[number];
-export type RenditionWidths = Readonly<Record<RenditionName, number>>;
+
+// An interface rather than `Record<RenditionName, number>`, so that Pulumi's component provider can
+// describe `Partial<RenditionWidths>` (an object type with the three optional widths).
+/** Target width of each rendition, in pixels. */
+export interface RenditionWidths {
+    /** Width of the `thumbnail` rendition. */
+    readonly thumbnail: number;
+    /** Width of the `medium` rendition. */
+    readonly medium: number;
+    /** Width of the `large` rendition. */
+    readonly large: number;
+}
 
 export const DEFAULT_RENDITION_WIDTHS: RenditionWidths = { thumbnail: 150, medium: 640, large: 1280 };
 

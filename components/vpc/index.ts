@@ -1,5 +1,4 @@
 export { SecureVpc } from "./secureVpc";
 export type { SecureVpcArgs } from "./secureVpc";
-export { NAT_STRATEGIES } from "./validation";
-export type { NatStrategy } from "./validation";
-export type { EgressTier } from "./policies";
+export { NAT_STRATEGIES, NatStrategy } from "./validation";
+export { EgressTier } from "./policies";

@@ -94,7 +94,13 @@ export function endpointRole(service: string): string {
 }
 
 /** Tier whose subnets reach the internet: private behind NAT, public (direct, via the internet gateway) without. */
-export type EgressTier = "private" | "public";
+export const EgressTier = {
+    /** The private subnets, behind NAT gateways. */
+    Private: "private",
+    /** The public subnets (a NAT-less VPC): instances there need a public IP. */
+    Public: "public",
+} as const;
+export type EgressTier = (typeof EgressTier)[keyof typeof EgressTier];
 
 export function egressTierFor(natStrategy: NatStrategy): EgressTier {
     return natStrategy === "None" ? "public" : "private";

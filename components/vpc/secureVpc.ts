@@ -37,7 +37,7 @@ export interface SecureVpcArgs {
      * before any child is created. Plain value.
      * @default undefined (looked up)
      */
-    readonly availabilityZoneNames?: readonly string[];
+    readonly availabilityZoneNames?: string[];
     /**
      * Prefix of each zone's share of the VPC block. Pin it (e.g. to the VPC prefix + 2) so that adding a
      * zone later does not move the existing zones' subnets. Plain value.
@@ -82,7 +82,7 @@ export interface SecureVpcArgs {
      * VPC CIDR only. Each costs an hourly fee per zone. Plain value.
      * @default []
      */
-    readonly interfaceEndpoints?: readonly string[];
+    readonly interfaceEndpoints?: string[];
     /**
      * Tags added to every taggable child (each also gets a `Name` tag).
      * @default {}
@@ -145,7 +145,7 @@ export class SecureVpc extends pulumi.ComponentResource {
      * that must reach ECR/ECS go there (in the public tier: with a public IP and no inbound rule).
      */
     public readonly egressSubnetTier: EgressTier;
-    /** Subnets of {@link egressSubnetTier}. */
+    /** Subnets of `egressSubnetTier`. */
     public readonly egressSubnetIds: pulumi.Output<string[]>;
     /** The VPC's default security group (no rules). */
     public readonly defaultSecurityGroupId: pulumi.Output<string>;

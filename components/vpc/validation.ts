@@ -17,9 +17,20 @@ import {
     TIERS,
 } from "./layout";
 
+// An `as const` object and a type of the same name (its values): TypeScript callers pass `NatStrategy.Single`
+// or `"Single"`, and Pulumi's component provider infers a schema enum from it (the form its analyzer reads).
 /** NAT gateway strategies (awsx's `NatGatewayStrategy`). */
-export const NAT_STRATEGIES = ["None", "Single", "OnePerAz"] as const;
-export type NatStrategy = (typeof NAT_STRATEGIES)[number];
+export const NatStrategy = {
+    /** No NAT gateway: private subnets have no internet egress (the public tier is the egress tier). */
+    None: "None",
+    /** One NAT gateway: one zone's failure cuts the egress of every zone. */
+    Single: "Single",
+    /** One NAT gateway per zone (highly available). */
+    OnePerAz: "OnePerAz",
+} as const;
+export type NatStrategy = (typeof NatStrategy)[keyof typeof NatStrategy];
+/** The values of {@link NatStrategy}, in declaration order (the order validation messages list them in). */
+export const NAT_STRATEGIES: readonly NatStrategy[] = Object.values(NatStrategy);
 
 /** Retention values CloudWatch Logs accepts (days). */
 export const FLOW_LOG_RETENTION_DAYS = [
