@@ -4,7 +4,14 @@
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
-const SOURCES = ["index.ts", "components/**/*.ts", "stacks/**/*.ts", "scripts/**/*.ts", "policy/**/*.ts", "examples/**/*.ts"];
+const SOURCES = [
+    "index.ts",
+    "components/**/*.ts",
+    "stacks/**/*.ts",
+    "scripts/**/*.ts",
+    "policy/**/*.ts",
+    "examples/**/*.ts",
+];
 
 export default tseslint.config(
     { ignores: ["node_modules/**", "lib/**", "build/**", "dist/**", "scratch/**", "**/*.js", "**/*.mjs", "**/*.cjs"] },
