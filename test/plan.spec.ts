@@ -1,4 +1,5 @@
 import { mocksReady } from "./harness/mocks";
+import { readStackConfig } from "./harness/stack";
 import { expect } from "chai";
 import { execFile } from "child_process";
 import * as fc from "fast-check";
@@ -670,9 +671,12 @@ describe("plan: the real dev and prod stacks", () => {
             r.changes.filter((c) => /(^|\.)instanceType$/.test(c.path)),
         );
         expect(typeChanges).not.to.be.empty;
-        for (const c of typeChanges) expect([c.before, c.after]).to.deep.equal(["t4g.small", "t4g.medium"]);
-        // Each EC2 line moves from t4g.small to t4g.medium with the same count and market.
-        const base = plans.dev.cost.items.filter((i) => i.key.startsWith("ec2:t4g.small:"));
+        // dev's configured type (Pulumi.dev.yaml) moves to t4g.medium.
+        const devType = readStackConfig("dev")["aws-webapp:instanceType"];
+        expect(devType).to.not.equal("t4g.medium");
+        for (const c of typeChanges) expect([c.before, c.after]).to.deep.equal([devType, "t4g.medium"]);
+        // Each EC2 line moves from dev's type to t4g.medium with the same count and market.
+        const base = plans.dev.cost.items.filter((i) => i.key.startsWith(`ec2:${devType}:`));
         expect(base).not.to.be.empty;
         let expected = 0;
         for (const b of base) {
