@@ -4,14 +4,7 @@
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
-const SOURCES = [
-    "index.ts",
-    "components/**/*.ts",
-    "stacks/**/*.ts",
-    "scripts/**/*.ts",
-    "policy/**/*.ts",
-    "examples/**/*.ts",
-];
+const SOURCES = ["index.ts", "components/**/*.ts", "stacks/**/*.ts", "scripts/**/*.ts"];
 
 export default tseslint.config(
     { ignores: ["node_modules/**", "lib/**", "build/**", "dist/**", "scratch/**", "**/*.js", "**/*.mjs", "**/*.cjs"] },
@@ -25,7 +18,7 @@ export default tseslint.config(
     },
     {
         files: SOURCES,
-        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        languageOptions: { parserOptions: { project: ["./tsconfig.json"], tsconfigRootDir: import.meta.dirname } },
         plugins: { "@pulumi": pulumi },
         rules: {
             "@pulumi/no-output-in-template-literal": "error",
