@@ -17,3 +17,4 @@ export const dashboardUrl = environment.dashboardUrl;
 export const vpcId = environment.vpcId;
 export const clusterName = environment.clusterName;
 export const repositoryUrl = environment.repositoryUrl;
+export const idleMonthlyCostUsd = environment.idleMonthlyCostUsd;

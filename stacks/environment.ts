@@ -4,6 +4,7 @@ import { AppSecret } from "./appSecret";
 import type { EnvironmentConfig } from "./config";
 import { aliasRecord, DomainCertificate, WebFirewall } from "./edge";
 import { Observability } from "./observability";
+import { plannedIdleMonthlyCostUsd } from "./plannedCost";
 
 /** An ingress output the chosen mode always sets (config validation guarantees the mode). */
 function defined(value: pulumi.Output<string | undefined>, what: string): pulumi.Output<string> {
@@ -27,6 +28,8 @@ export interface EnvironmentOutputs {
     readonly vpcId: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
     readonly repositoryUrl: pulumi.Output<string>;
+    /** Idle monthly cost (USD) of the committed configuration, from `npm run plan`. */
+    readonly idleMonthlyCostUsd: number | undefined;
 }
 
 /**
@@ -227,5 +230,6 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         vpcId: vpc.vpcId,
         clusterName: service.clusterName,
         repositoryUrl: service.repositoryUrl,
+        idleMonthlyCostUsd: plannedIdleMonthlyCostUsd(config.stack),
     };
 }

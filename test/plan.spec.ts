@@ -11,7 +11,13 @@ import { buildPlan, Plan } from "../scripts/plan/build";
 import { awsxNatCount, marketSplit, priceResources } from "../scripts/plan/cost";
 import { changedPaths, diffPlans } from "../scripts/plan/diff";
 import { evaluate, isVolatile, listStacks, symbolize } from "../scripts/plan/evaluate";
-import { architectureFile, regenerateCommand, renderArchitecture } from "../scripts/plan/markdown";
+import {
+    architectureFile,
+    costSummaryFile,
+    regenerateCommand,
+    renderArchitecture,
+    renderCostSummary,
+} from "../scripts/plan/markdown";
 import type { CostReport, PlanDocument, PlanResource } from "../scripts/plan/model";
 import { loadPrices } from "../scripts/plan/prices";
 import { readPreview } from "../scripts/plan/preview";
@@ -635,6 +641,13 @@ describe("plan: the real dev and prod stacks", () => {
             expect(committed, `${architectureFile(stack)} is stale: run \`${regenerateCommand(stack)}\``).to.equal(
                 renderArchitecture(plans[stack]),
             );
+            const summary = path.join(ROOT, costSummaryFile(stack));
+            const committedSummary = fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "(missing)";
+            expect(
+                committedSummary,
+                `${costSummaryFile(stack)} is stale: run \`${regenerateCommand(stack)}\``,
+            ).to.equal(renderCostSummary(plans[stack]));
+            expect(JSON.parse(committedSummary).idleMonthlyCostUsd).to.equal(plans[stack].cost.totalUsd);
         });
     }
 

@@ -136,6 +136,9 @@ function baseline(stack: string, get: () => StackEvaluation, minRetention: numbe
             expect(outputs[key], key).to.be.a("string").and.not.empty;
         }
         expect(outputs.environmentName).to.equal(stack);
+        // The idle monthly cost of the plan issue (docs/architecture-<stack>.cost.json).
+        expect(outputs.idleMonthlyCostUsd).to.be.a("number").and.greaterThan(0);
+        expect(outputs.idleMonthlyCostUsd).to.be.at.most(stack === "dev" ? 30 : 200);
     });
 }
 

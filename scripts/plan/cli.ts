@@ -9,7 +9,7 @@ import { parseArgs } from "util";
 import { buildPlan, Plan, PlanInput } from "./build";
 import { diffPlans, renderDiff } from "./diff";
 import { evaluate, UnknownStackError } from "./evaluate";
-import { architectureFile, renderArchitecture } from "./markdown";
+import { architectureFile, costSummaryFile, renderArchitecture, renderCostSummary } from "./markdown";
 import type { PlanDocument } from "./model";
 import { loadPrices, PriceTable } from "./prices";
 import { readPreview } from "./preview";
@@ -197,8 +197,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         // plain evaluation, or wherever --out says.
         if (!o["no-write"]) {
             if (o.out !== undefined) write(io, o.out, renderArchitecture(plan));
-            else if (input.source === "mocks" && Object.keys(overrides).length === 0)
+            else if (input.source === "mocks" && Object.keys(overrides).length === 0) {
                 write(io, path.join(io.root, architectureFile(input.stack)), renderArchitecture(plan));
+                write(io, path.join(io.root, costSummaryFile(input.stack)), renderCostSummary(plan));
+            }
         }
         if (o.strict && plan.cost.unpriced.length > 0) {
             io.stderr(`--strict: ${plan.cost.unpriced.length} unpriced item(s)`);

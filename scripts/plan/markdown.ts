@@ -9,6 +9,24 @@ export function architectureFile(stack: string): string {
     return `docs/architecture-${stack}.md`;
 }
 
+/** The idle cost summary the program exports as a stack output (generated with the document). */
+export function costSummaryFile(stack: string): string {
+    return `docs/architecture-${stack}.cost.json`;
+}
+
+/** The cost summary: total and items of the committed configuration. Deterministic. */
+export function renderCostSummary(plan: Plan): string {
+    const { doc, cost } = plan;
+    const summary = {
+        stack: doc.stack,
+        generatedBy: regenerateCommand(doc.stack),
+        prices: { region: doc.prices.region, takenOn: doc.prices.takenOn },
+        idleMonthlyCostUsd: cost.totalUsd,
+        items: cost.items.filter((i) => i.monthlyUsd > 0).map((i) => ({ item: i.label, usdPerMonth: i.monthlyUsd })),
+    };
+    return `${JSON.stringify(summary, null, 2)}\n`;
+}
+
 /** The command that regenerates the document. */
 export function regenerateCommand(stack: string): string {
     return `npm run plan -- ${stack}`;
