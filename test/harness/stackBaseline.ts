@@ -1,9 +1,13 @@
-import { mocksReady, Recording, Registration } from "./harness/mocks";
-import { bucketsNotBlocked, internetIngress, logGroupsWithoutRetention, wildcardGrants } from "./harness/baseline";
-import { evaluateStack, StackEvaluation } from "./harness/stack";
+/**
+ * The checks every whole-stack spec runs: the security baseline across all
+ * resources of the stack, and the wiring between the components.
+ */
+import type { Recording } from "./mocks";
+import { bucketsNotBlocked, internetIngress, logGroupsWithoutRetention, wildcardGrants } from "./baseline";
+import type { StackEvaluation } from "./stack";
 import { expect } from "chai";
 
-const T = {
+export const T = {
     sg: "aws:ec2/securityGroup:SecurityGroup",
     ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     vpc: "awsx:ec2:Vpc",
@@ -33,12 +37,12 @@ function taskRoleStatements(rec: Recording): any[] {
     return docs.flatMap((d) => d.Statement);
 }
 
-function containerOf(rec: Recording): any {
+export function containerOf(rec: Recording): any {
     return JSON.parse(rec.one(T.task).inputs.containerDefinitions)[0];
 }
 
 /** Checks every stack must pass: the security baseline across all resources, and the wiring. */
-function baseline(stack: string, get: () => StackEvaluation, minRetention: number) {
+export function baseline(stack: string, get: () => StackEvaluation, minRetention: number) {
     it("only the ingress accepts traffic from the internet, and only on 80/443", () => {
         const { recording: rec } = get();
         for (const rule of internetIngress(rec)) {
@@ -141,114 +145,3 @@ function baseline(stack: string, get: () => StackEvaluation, minRetention: numbe
         expect(outputs.idleMonthlyCostUsd).to.be.at.most(stack === "dev" ? 30 : 200);
     });
 }
-
-describe("whole stacks through index.ts", () => {
-    before(() => mocksReady);
-
-    describe("dev", () => {
-        let dev: StackEvaluation;
-        before(async () => {
-            dev = await evaluateStack("dev");
-        });
-        baseline("dev", () => dev, 7);
-
-        it("uses the cheap ingress: HTTP API + VPC link, no load balancer, no WAF", () => {
-            const rec = dev.recording;
-            expect(rec.ofType(T.lb)).to.be.empty;
-            expect(rec.ofType(T.waf)).to.be.empty;
-            expect(rec.ofType(T.api)).to.have.length(1);
-            expect(rec.one(T.service).inputs.serviceRegistries.registryArn).to.be.a("string");
-            expect(internetIngress(rec)).to.be.empty;
-            expect(String(dev.outputs.applicationUrl)).to.match(/execute-api/);
-        });
-
-        it("has no NAT gateway; instances sit in public subnets with a public IP and no inbound rule", () => {
-            const rec = dev.recording;
-            const vpc = rec.one(T.vpc);
-            expect(vpc.inputs.natGateways.strategy).to.equal("None");
-            const lt = rec.one("aws:ec2/launchTemplate:LaunchTemplate");
-            expect(String(lt.inputs.networkInterfaces[0].associatePublicIpAddress)).to.equal("true");
-            const asg = rec.one("aws:autoscaling/group:Group");
-            expect(asg.inputs.vpcZoneIdentifiers.every((id: string) => id.startsWith("subnet-public-"))).to.equal(true);
-            const instanceSg = rec
-                .ofType(T.sg)
-                .find((sg) => lt.inputs.networkInterfaces[0].securityGroups.includes(sg.id))!;
-            expect(rec.ofType(T.ingressRule).filter((r) => r.inputs.securityGroupId === instanceSg.id)).to.be.empty;
-            expect(instanceSg.inputs.ingress ?? []).to.be.empty;
-        });
-
-        it("runs the small sizes of the environments table", () => {
-            const rec = dev.recording;
-            expect(rec.one(T.rds).inputs).to.include({
-                instanceClass: "db.t4g.micro",
-                multiAz: false,
-                allocatedStorage: 20,
-            });
-            expect(rec.one(T.task).inputs).to.include({ cpu: "256", memory: "512" });
-            expect(rec.one("aws:ec2/launchTemplate:LaunchTemplate").inputs.instanceType).to.equal("t4g.micro");
-        });
-    });
-
-    describe("prod", () => {
-        let prod: StackEvaluation;
-        before(async () => {
-            prod = await evaluateStack("prod");
-        });
-        baseline("prod", () => prod, 30);
-
-        it("has a Multi-AZ database with deletion protection, protected from pulumi destroy", () => {
-            const db: Registration = prod.recording.one(T.rds);
-            expect(db.inputs).to.include({ multiAz: true, deletionProtection: true, backupRetentionPeriod: 7 });
-            expect(db.inputs.skipFinalSnapshot).to.equal(false);
-            expect(db.protect || db.retainOnDelete).to.equal(true);
-        });
-
-        it("has a load balancer with deletion protection, an HTTPS listener with TLS 1.3 and HTTP redirecting", () => {
-            const rec = prod.recording;
-            const lb = rec.one(T.lb);
-            expect(lb.inputs.enableDeletionProtection).to.equal(true);
-            expect(lb.inputs.internal ?? false).to.equal(false);
-            const listeners = rec.ofType(T.listener);
-            const https = listeners.find((l) => l.inputs.port === 443)!;
-            expect(https.inputs.protocol).to.equal("HTTPS");
-            expect(https.inputs.sslPolicy).to.match(/TLS13/);
-            expect(https.inputs.certificateArn).to.equal(rec.one("aws:acm/certificate:Certificate").state.arn);
-            const http = listeners.find((l) => l.inputs.port === 80)!;
-            expect(http.inputs.defaultActions[0].type).to.equal("redirect");
-            expect(http.inputs.defaultActions[0].redirect).to.include({ protocol: "HTTPS", port: "443" });
-        });
-
-        it("associates the WAF web ACL with the load balancer", () => {
-            const rec = prod.recording;
-            const assoc = rec.one(T.wafAssoc);
-            expect(assoc.inputs.resourceArn).to.equal(rec.one(T.lb).state.arn);
-            expect(assoc.inputs.webAclArn).to.equal(rec.one(T.waf).state.arn);
-        });
-
-        it("has one NAT gateway per AZ and instances in private subnets without public IPs", () => {
-            const rec = prod.recording;
-            expect(rec.one(T.vpc).inputs.natGateways.strategy).to.equal("OnePerAz");
-            const lt = rec.one("aws:ec2/launchTemplate:LaunchTemplate");
-            expect(String(lt.inputs.networkInterfaces?.[0]?.associatePublicIpAddress ?? false)).to.equal("false");
-            const asg = rec.one("aws:autoscaling/group:Group");
-            expect(asg.inputs.vpcZoneIdentifiers.every((id: string) => id.startsWith("subnet-private-"))).to.equal(
-                true,
-            );
-        });
-
-        it("scales 2-10 tasks on CPU at 70 % and 2-10 instances", () => {
-            const rec = prod.recording;
-            const target = rec.one("aws:appautoscaling/target:Target");
-            expect(target.inputs).to.include({ minCapacity: 2, maxCapacity: 10 });
-            const cpu = rec
-                .ofType("aws:appautoscaling/policy:Policy")
-                .find(
-                    (p) =>
-                        p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification
-                            .predefinedMetricType === "ECSServiceAverageCPUUtilization",
-                )!;
-            expect(cpu.inputs.targetTrackingScalingPolicyConfiguration.targetValue).to.equal(70);
-            expect(rec.one("aws:autoscaling/group:Group").inputs).to.include({ minSize: 2, maxSize: 10 });
-        });
-    });
-});
