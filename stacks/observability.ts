@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { topicKeyPolicy } from "../components/shared/topicKeyPolicy";
+import { cloudWatchAlarmsPublisher, topicAccessPolicy, topicKeyPolicy } from "../components/shared/topicPolicies";
 
 /** Identifiers of the ingress, by mode: an ALB (prod) or an HTTP API (dev). */
 export type IngressMetrics =
@@ -351,17 +351,7 @@ export class Observability extends pulumi.ComponentResource {
                 description: `Encrypts the ${name} operations alarm topic`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 7,
-                policy: scope.apply((s) =>
-                    JSON.stringify(
-                        topicKeyPolicy(s, [
-                            {
-                                sid: "AllowCloudWatchAlarmsOfThisAccount",
-                                service: "cloudwatch.amazonaws.com",
-                                sourceArn: `arn:${s.partition}:cloudwatch:${s.region}:${s.accountId}:alarm:*`,
-                            },
-                        ]),
-                    ),
-                ),
+                policy: scope.apply((s) => JSON.stringify(topicKeyPolicy(s, [cloudWatchAlarmsPublisher(s)]))),
                 tags: { ...tags, Name: `${name}-alarms-key` },
             },
             { parent: this },
@@ -375,34 +365,11 @@ export class Observability extends pulumi.ComponentResource {
             `${name}-alarms-policy`,
             {
                 arn: topic.arn,
-                policy: pulumi.all([topic.arn, scope]).apply(([arn, s]) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Sid: "AllowCloudWatchAlarmsOfThisAccount",
-                                Effect: "Allow",
-                                Principal: { Service: "cloudwatch.amazonaws.com" },
-                                Action: "SNS:Publish",
-                                Resource: arn,
-                                Condition: {
-                                    StringEquals: { "aws:SourceAccount": s.accountId },
-                                    ArnLike: {
-                                        "aws:SourceArn": `arn:${s.partition}:cloudwatch:${s.region}:${s.accountId}:alarm:*`,
-                                    },
-                                },
-                            },
-                            {
-                                Sid: "DenyPublishWithoutTls",
-                                Effect: "Deny",
-                                Principal: "*",
-                                Action: "SNS:Publish",
-                                Resource: arn,
-                                Condition: { Bool: { "aws:SecureTransport": "false" } },
-                            },
-                        ],
-                    }),
-                ),
+                policy: pulumi
+                    .all([topic.arn, scope])
+                    .apply(([arn, s]) =>
+                        JSON.stringify(topicAccessPolicy(arn, s.accountId, [cloudWatchAlarmsPublisher(s)])),
+                    ),
             },
             { parent: this },
         );

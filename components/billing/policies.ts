@@ -1,6 +1,15 @@
 import * as crypto from "crypto";
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import {
+    accountAlarmsArn as sharedAccountAlarmsArn,
+    cloudWatchAlarmsPublisher,
+    topicAccessPolicy,
+    topicKeyPolicy,
+    type PolicyDocument,
+    type TopicKeyScope,
+    type TopicPublisher,
+} from "../shared/topicPolicies";
 
 /** Billing metrics are published only in us-east-1, whatever region the stack uses. */
 export const BILLING_REGION = "us-east-1";
@@ -88,21 +97,7 @@ export function emailSubscriptionName(name: string, email: string): string {
     return `${name}-email-${digest.slice(0, 10)}`;
 }
 
-/** One IAM policy statement, as AWS renders it. */
-export interface PolicyStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Principal: "*" | { readonly Service: string } | { readonly AWS: string };
-    readonly Action: string | readonly string[];
-    readonly Resource: string;
-    readonly Condition?: Record<string, Record<string, string>>;
-}
-
-/** An IAM policy document. */
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly PolicyStatement[];
-}
+export type { PolicyDocument, PolicyStatement } from "../shared/topicPolicies";
 
 /** Where the billing topic lives. */
 export interface TopicScope {
@@ -112,9 +107,14 @@ export interface TopicScope {
     readonly partition: string;
 }
 
+/** The billing topic's scope: always in the billing region. */
+function inBillingRegion(scope: TopicScope): TopicKeyScope {
+    return { ...scope, region: BILLING_REGION };
+}
+
 /** ARN pattern of every CloudWatch alarm of the account in the billing region. */
 export function accountAlarmsArn(scope: TopicScope): string {
-    return `arn:${scope.partition}:cloudwatch:${BILLING_REGION}:${scope.accountId}:alarm:*`;
+    return sharedAccountAlarmsArn(inBillingRegion(scope));
 }
 
 /** ARN pattern of every budget of the account (budgets are global: no region). */
@@ -122,130 +122,30 @@ export function accountBudgetsArn(scope: TopicScope): string {
     return `arn:${scope.partition}:budgets::${scope.accountId}:*`;
 }
 
+/** CloudWatch alarms and AWS Budgets of this account: the billing topic's publishers. */
+function billingPublishers(scope: TopicScope): TopicPublisher[] {
+    return [
+        cloudWatchAlarmsPublisher(inBillingRegion(scope)),
+        { sid: "AllowBudgetsOfThisAccount", service: "budgets.amazonaws.com", sourceArn: accountBudgetsArn(scope) },
+    ];
+}
+
 /**
  * Topic access policy: CloudWatch alarms and AWS Budgets of this account (and
  * only of this account: `aws:SourceAccount` plus `aws:SourceArn`, against the
  * confused deputy) may publish to this topic and do nothing else; publishing
- * without TLS is refused. The account's own IAM principals need no statement
- * here (their IAM policies suffice within the account).
+ * without TLS is refused.
  */
 export function billingTopicPolicy(topicArn: string, scope: TopicScope): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AllowCloudWatchAlarmsOfThisAccount",
-                Effect: "Allow",
-                Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: "SNS:Publish",
-                Resource: topicArn,
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": scope.accountId },
-                    ArnLike: { "aws:SourceArn": accountAlarmsArn(scope) },
-                },
-            },
-            {
-                Sid: "AllowBudgetsOfThisAccount",
-                Effect: "Allow",
-                Principal: { Service: "budgets.amazonaws.com" },
-                Action: "SNS:Publish",
-                Resource: topicArn,
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": scope.accountId },
-                    ArnLike: { "aws:SourceArn": accountBudgetsArn(scope) },
-                },
-            },
-            {
-                Sid: "DenyPublishWithoutTls",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "SNS:Publish",
-                Resource: topicArn,
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-        ],
-    };
+    return topicAccessPolicy(topicArn, scope.accountId, billingPublishers(scope));
 }
 
-/** Key administration actions granted to the account (delegated to its IAM policies). */
-export const KEY_ADMIN_ACTIONS = [
-    "kms:Create*",
-    "kms:Describe*",
-    "kms:Enable*",
-    "kms:List*",
-    "kms:Put*",
-    "kms:Update*",
-    "kms:Revoke*",
-    "kms:Disable*",
-    "kms:Get*",
-    "kms:Delete*",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:ScheduleKeyDeletion",
-    "kms:CancelKeyDeletion",
-    "kms:RotateKeyOnDemand",
-] as const;
-
-/** What a publisher to a KMS-encrypted SNS topic needs on the key. */
-export const KEY_PUBLISH_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"] as const;
-
 /**
- * Policy of the customer managed key that encrypts the billing topic. The
- * AWS managed `alias/aws/sns` key cannot be used: its policy does not let
- * CloudWatch or Budgets use it, so their notifications would be dropped.
- * Statements: the account administers the key through IAM (without this the
- * key would be unmanageable); the account's principals may use it only
- * through SNS in us-east-1 (to publish test messages); CloudWatch alarms and
- * Budgets of this account may generate data keys and decrypt, as SNS requires
- * of a publisher. `Resource: "*"` in a key policy means this key only.
+ * Policy of the customer managed key that encrypts the billing topic (see
+ * `topicKeyPolicy`): the account administers it, uses it only through SNS in
+ * us-east-1, and CloudWatch alarms and Budgets of this account may use it to
+ * publish.
  */
 export function billingTopicKeyPolicy(scope: TopicScope): PolicyDocument {
-    const root = `arn:${scope.partition}:iam::${scope.accountId}:root`;
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AccountAdministersKey",
-                Effect: "Allow",
-                Principal: { AWS: root },
-                Action: [...KEY_ADMIN_ACTIONS],
-                Resource: "*",
-            },
-            {
-                Sid: "AccountUsesKeyThroughSns",
-                Effect: "Allow",
-                Principal: { AWS: root },
-                Action: [...KEY_PUBLISH_ACTIONS],
-                Resource: "*",
-                Condition: {
-                    StringEquals: {
-                        "kms:ViaService": `sns.${BILLING_REGION}.amazonaws.com`,
-                        "kms:CallerAccount": scope.accountId,
-                    },
-                },
-            },
-            {
-                Sid: "AllowCloudWatchAlarmsOfThisAccount",
-                Effect: "Allow",
-                Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: [...KEY_PUBLISH_ACTIONS],
-                Resource: "*",
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": scope.accountId },
-                    ArnLike: { "aws:SourceArn": accountAlarmsArn(scope) },
-                },
-            },
-            {
-                Sid: "AllowBudgetsOfThisAccount",
-                Effect: "Allow",
-                Principal: { Service: "budgets.amazonaws.com" },
-                Action: [...KEY_PUBLISH_ACTIONS],
-                Resource: "*",
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": scope.accountId },
-                    ArnLike: { "aws:SourceArn": accountBudgetsArn(scope) },
-                },
-            },
-        ],
-    };
+    return topicKeyPolicy(inBillingRegion(scope), billingPublishers(scope));
 }

@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
 import { accessLogsBucketPolicy } from "./policies";
+import { connectIngressToService } from "./securityChain";
 import type { EcsEc2ServiceSettings } from "./validation";
 
 /**
@@ -90,34 +91,16 @@ export function createAlbIngress(i: AlbIngressInputs): AlbIngress {
             opts,
         );
     }
-    // The chain: the ALB may only talk to the service on the container port,
-    // and the service only admits the ALB on it.
-    new aws.vpc.SecurityGroupEgressRule(
-        `${name}-alb-out-service`,
-        {
-            securityGroupId: securityGroup.id,
-            description: "To the service tasks on the container port",
-            ipProtocol: "tcp",
-            fromPort: s.containerPort,
-            toPort: s.containerPort,
-            referencedSecurityGroupId: i.serviceSecurityGroupId,
-            tags: tags(`${name}-alb-out-service`),
-        },
-        opts,
-    );
-    new aws.vpc.SecurityGroupIngressRule(
-        `${name}-service-in-alb`,
-        {
-            securityGroupId: i.serviceSecurityGroupId,
-            description: "From the load balancer on the container port",
-            ipProtocol: "tcp",
-            fromPort: s.containerPort,
-            toPort: s.containerPort,
-            referencedSecurityGroupId: securityGroup.id,
-            tags: tags(`${name}-service-in-alb`),
-        },
-        opts,
-    );
+    connectIngressToService({
+        name,
+        role: "alb",
+        label: "load balancer",
+        parent: i.parent,
+        ingressSecurityGroupId: securityGroup.id,
+        serviceSecurityGroupId: i.serviceSecurityGroupId,
+        containerPort: s.containerPort,
+        tags: i.tags,
+    });
 
     let accessLogsBucket: aws.s3.Bucket | undefined;
     let bucketName: pulumi.Input<string> | undefined = i.accessLogsBucket;

@@ -13,6 +13,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
 import type { Ingress } from "./albIngress";
+import { connectIngressToService } from "./securityChain";
 import type { EcsEc2ServiceSettings } from "./validation";
 
 export interface HttpApiIngressInputs {
@@ -65,34 +66,16 @@ export function createHttpApiIngress(i: HttpApiIngressInputs): HttpApiIngress {
         },
         opts,
     );
-    // The chain: the link may only talk to the service on the container port,
-    // and the service only admits the link on it.
-    new aws.vpc.SecurityGroupEgressRule(
-        `${name}-vpclink-out-service`,
-        {
-            securityGroupId: securityGroup.id,
-            description: "To the service tasks on the container port",
-            ipProtocol: "tcp",
-            fromPort: s.containerPort,
-            toPort: s.containerPort,
-            referencedSecurityGroupId: i.serviceSecurityGroupId,
-            tags: tags(`${name}-vpclink-out-service`),
-        },
-        opts,
-    );
-    new aws.vpc.SecurityGroupIngressRule(
-        `${name}-service-in-vpclink`,
-        {
-            securityGroupId: i.serviceSecurityGroupId,
-            description: "From the HTTP API VPC link on the container port",
-            ipProtocol: "tcp",
-            fromPort: s.containerPort,
-            toPort: s.containerPort,
-            referencedSecurityGroupId: securityGroup.id,
-            tags: tags(`${name}-service-in-vpclink`),
-        },
-        opts,
-    );
+    connectIngressToService({
+        name,
+        role: "vpclink",
+        label: "HTTP API VPC link",
+        parent: i.parent,
+        ingressSecurityGroupId: securityGroup.id,
+        serviceSecurityGroupId: i.serviceSecurityGroupId,
+        containerPort: s.containerPort,
+        tags: i.tags,
+    });
 
     const namespace = new aws.servicediscovery.PrivateDnsNamespace(
         `${name}-ns`,
