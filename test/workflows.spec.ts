@@ -113,8 +113,20 @@ describe("GitHub Actions workflows", () => {
                 "id-token": "write",
                 "pull-requests": "write",
             });
-            expect(npmCommands(runs(job).join("\n"))).to.deep.equal(["npm ci"]);
+            expect(npmCommands(runs(job).join("\n"))).to.deep.equal(["npm ci", "npm run build"]);
         });
+    });
+
+    it("every pulumi preview/up runs after npm run build (the program deploys the Lambda bundle it builds)", () => {
+        let checked = 0;
+        for (const [file, id, job] of allJobs()) {
+            const pulumiAt = job.steps.findIndex((st) => st.uses?.startsWith("pulumi/actions@"));
+            if (pulumiAt < 0) continue;
+            const buildAt = job.steps.findIndex((st) => st.run === "npm run build");
+            expect(buildAt, `${file} ${id}`).to.be.within(0, pulumiAt - 1);
+            checked++;
+        }
+        expect(checked).to.equal(3);
     });
 
     describe("deployments", () => {
@@ -123,7 +135,7 @@ describe("GitHub Actions workflows", () => {
             expect(w.on.push.branches).to.deep.equal(["main"]);
             const job = w.jobs["deploy-dev"];
             expect(job.environment).to.equal(undefined); // OIDC subject: ref:refs/heads/main
-            expect(npmCommands(runs(job).join("\n"))).to.deep.equal(["npm ci", "npm test"]);
+            expect(npmCommands(runs(job).join("\n"))).to.deep.equal(["npm ci", "npm test", "npm run build"]);
             const [pulumi] = uses(job, "pulumi/actions");
             expect(pulumi.with).to.include({ command: "up", "stack-name": "dev", policyPacks: "policy" });
             expect(job.steps.indexOf(pulumi)).to.be.greaterThan(
@@ -138,7 +150,7 @@ describe("GitHub Actions workflows", () => {
             expect(w.on.release.types).to.deep.equal(["published"]);
             const job = w.jobs["deploy-prod"];
             expect(job.environment).to.equal("production"); // approval gate; OIDC subject environment:production
-            expect(npmCommands(runs(job).join("\n"))).to.deep.equal(["npm ci", "npm test"]);
+            expect(npmCommands(runs(job).join("\n"))).to.deep.equal(["npm ci", "npm test", "npm run build"]);
             const [pulumi] = uses(job, "pulumi/actions");
             expect(pulumi.with).to.include({ command: "up", "stack-name": "prod", policyPacks: "policy" });
         });
