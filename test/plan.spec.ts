@@ -648,6 +648,9 @@ describe("plan: the real dev and prod stacks", () => {
                 `${costSummaryFile(stack)} is stale: run \`${regenerateCommand(stack)}\``,
             ).to.equal(renderCostSummary(plans[stack]));
             expect(JSON.parse(committedSummary).idleMonthlyCostUsd).to.equal(plans[stack].cost.totalUsd);
+            // The README reports the same figure.
+            const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+            expect(readme).to.include(`| ${stack} | ${plans[stack].cost.totalUsd.toFixed(2)} USD |`);
         });
     }
 
