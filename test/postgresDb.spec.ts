@@ -449,14 +449,15 @@ describe("PostgresDb", () => {
             expect(message).to.contain('engineVersion: "14"');
         });
 
-        it("accepts storage exactly when 20 <= allocated <= max <= 65536 in whole GiB", () => {
+        it("accepts storage exactly when 20 <= allocated, allocated + 10% <= max <= 65536 in whole GiB", () => {
             const size = fc.oneof(
                 fc.integer({ min: -5, max: 70000 }),
-                fc.constantFrom(19, 20, 21, 65535, 65536, 65537),
+                fc.constantFrom(19, 20, 21, 22, 23, 100, 109, 110, 111, 59578, 59579, 65535, 65536, 65537),
             );
             fc.assert(
                 fc.property(size, size, (allocated, max) => {
-                    const ok = allocated >= 20 && max >= allocated && max <= 65536;
+                    // RDS refuses a ceiling less than 10 % above the allocated storage ("Invalid max storage size").
+                    const ok = allocated >= 20 && max * 100 >= allocated * 110 && max <= 65536;
                     let accepted = true;
                     try {
                         resolvePostgresDbSettings(
@@ -470,6 +471,51 @@ describe("PostgresDb", () => {
                     expect(accepted, `${allocated}/${max}`).to.equal(ok);
                 }),
                 { numRuns: 300 },
+            );
+        });
+
+        it("refuses a storage ceiling that is not 10% above the initial size, which RDS would reject", () => {
+            // A ceiling equal to the initial size was accepted before, and CreateDBInstance failed with it.
+            expect(settingsError({ allocatedStorageGb: 100, maxAllocatedStorageGb: 100 })).to.contain(
+                "maxAllocatedStorageGb: 100 is less than 10% above allocatedStorageGb (100): RDS refuses such a storage autoscaling ceiling; expected at least 110",
+            );
+            expect(settingsError({ allocatedStorageGb: 20, maxAllocatedStorageGb: 21 })).to.contain(
+                "maxAllocatedStorageGb: 21 is less than 10% above allocatedStorageGb (20): RDS refuses such a storage autoscaling ceiling; expected at least 22",
+            );
+            expect(
+                resolvePostgresDbSettings("db", devArgs({ allocatedStorageGb: 100, maxAllocatedStorageGb: 110 }), "dev")
+                    .maxAllocatedStorageGb,
+            ).to.equal(110);
+            expect(settingsError({ allocatedStorageGb: 60000, maxAllocatedStorageGb: 65536 })).to.contain(
+                "maxAllocatedStorageGb: 65536 leaves no room for storage autoscaling: RDS needs a ceiling at least 10% above allocatedStorageGb (60000), i.e. 66000, beyond the 65536 GiB maximum; lower allocatedStorageGb",
+            );
+        });
+
+        it("defaults the storage ceiling to 100 GiB, or 26% above a larger initial size, always one RDS accepts", () => {
+            const ceiling = (allocatedStorageGb: number) =>
+                resolvePostgresDbSettings(
+                    "db",
+                    {
+                        vpcId: "vpc-1",
+                        isolatedSubnetIds: SUBNETS,
+                        allowedSecurityGroupIds: [APP_SG],
+                        allocatedStorageGb,
+                    },
+                    "dev",
+                ).maxAllocatedStorageGb;
+            expect(ceiling(20)).to.equal(100);
+            expect(ceiling(79)).to.equal(100);
+            // The old default (the initial size itself from 100 GiB up) is refused by RDS.
+            expect(ceiling(100)).to.equal(126);
+            expect(ceiling(200)).to.equal(252);
+            expect(ceiling(59578)).to.equal(65536);
+            fc.assert(
+                fc.property(fc.integer({ min: 20, max: 59578 }), (allocated) => {
+                    const max = ceiling(allocated);
+                    expect(max * 100, `${allocated}`).to.be.at.least(allocated * 110);
+                    expect(max).to.be.at.most(65536);
+                }),
+                { numRuns: 200 },
             );
         });
 
@@ -494,6 +540,11 @@ describe("PostgresDb", () => {
         const cases: [string, Partial<PostgresDbArgs>, string][] = [
             ["storage below 20 GB", { allocatedStorageGb: 10 }, "allocatedStorageGb: 10"],
             ["max below allocated", { allocatedStorageGb: 40, maxAllocatedStorageGb: 30 }, "maxAllocatedStorageGb: 30"],
+            [
+                "max equal to allocated",
+                { allocatedStorageGb: 200, maxAllocatedStorageGb: 200 },
+                "maxAllocatedStorageGb: 200 is less than 10% above allocatedStorageGb (200)",
+            ],
             ["an unsupported major version", { engineVersion: "15.4" as never }, 'engineVersion: "15.4"'],
             ["retention above 35", { backupRetentionDays: 40 }, "backupRetentionDays: 40"],
             ["retention 0 in production", { production: true, backupRetentionDays: 0 }, "backupRetentionDays: 0"],

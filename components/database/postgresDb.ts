@@ -61,8 +61,9 @@ export interface PostgresDbArgs {
     /** Initial gp3 storage in GiB (20 to 65536). @default 20 */
     readonly allocatedStorageGb?: number;
     /**
-     * Storage autoscaling ceiling in GiB (at least `allocatedStorageGb`).
-     * @default 100, or allocatedStorageGb when larger
+     * Storage autoscaling ceiling in GiB: at least 10 % above
+     * `allocatedStorageGb` (RDS refuses a smaller ceiling), at most 65536.
+     * @default 100, or 26 % above allocatedStorageGb when that is larger (capped at 65536)
      */
     readonly maxAllocatedStorageGb?: number;
     /**

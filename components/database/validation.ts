@@ -293,9 +293,23 @@ export function postgresDbDefaults(production: boolean) {
     };
 }
 
-/** Default storage-autoscaling ceiling: 100 GiB, or the initial size when larger. */
+/**
+ * Smallest storage-autoscaling ceiling RDS accepts for an initial size: at
+ * least 10 % above it (a ceiling equal to the allocated storage, or less than
+ * 10 % above, fails with "Invalid max storage size"). Whole GiB, rounded up.
+ */
+export function minMaxAllocatedStorageGb(allocatedStorageGb: number): number {
+    return Math.ceil((allocatedStorageGb * 110) / 100);
+}
+
+/**
+ * Default storage-autoscaling ceiling: 100 GiB, or 26 % above the initial size
+ * when that is larger (AWS recommends at least 26 % so RDS does not report
+ * the ceiling as reached right after its first scaling step), capped at the
+ * gp3 maximum.
+ */
 export function defaultMaxAllocatedStorageGb(allocatedStorageGb: number): number {
-    return Math.max(100, allocatedStorageGb);
+    return Math.min(MAX_STORAGE_GB, Math.max(100, Math.ceil((allocatedStorageGb * 126) / 100)));
 }
 
 /** Renders a list whose elements may be Outputs (shown as `<output>`). */
@@ -443,6 +457,16 @@ export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, st
             "maxAllocatedStorageGb",
             maxAllocated,
             `is below allocatedStorageGb (${allocated}): the storage autoscaling ceiling must be at least the initial size`,
+        );
+    } else if (allocatedOk && maxAllocated < minMaxAllocatedStorageGb(allocated)) {
+        const least = minMaxAllocatedStorageGb(allocated);
+        problems.expect(
+            false,
+            "maxAllocatedStorageGb",
+            maxAllocated,
+            least > MAX_STORAGE_GB
+                ? `leaves no room for storage autoscaling: RDS needs a ceiling at least 10% above allocatedStorageGb (${allocated}), i.e. ${least}, beyond the ${MAX_STORAGE_GB} GiB maximum; lower allocatedStorageGb`
+                : `is less than 10% above allocatedStorageGb (${allocated}): RDS refuses such a storage autoscaling ceiling; expected at least ${least}`,
         );
     }
 
