@@ -310,22 +310,35 @@ describe("ImagePipeline", () => {
             expect(config.dependencies).to.include.members([rec.one(T.rolePolicy).urn, rec.one(T.queuePolicy).urn]);
         });
 
-        it("keeps failed events 14 days in an encrypted queue only the function's role may send to", () => {
+        it("keeps failed events 14 days in an encrypted, TLS-only queue whose policy names no fresh IAM principal", () => {
             expect(rec.one(T.queue).inputs).to.deep.include({
                 messageRetentionSeconds: 1_209_600,
                 sqsManagedSseEnabled: true,
             });
             const policy = rec.one(T.queuePolicy);
             expect(policy.inputs.queueUrl).to.equal(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/images-dlq`);
-            expect(policyOf(policy)).to.deep.equal(
-                deadLetterQueuePolicy(
-                    `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:images-dlq`,
-                    `arn:aws:iam::${ACCOUNT_ID}:role/images-role`,
-                ),
-            );
-            expect(policyOf(policy).Statement[0].Principal).to.deep.equal({
-                AWS: `arn:aws:iam::${ACCOUNT_ID}:role/images-role`,
+            const queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:images-dlq`;
+            expect(policyOf(policy)).to.deep.equal({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "sqs:*",
+                        Resource: queueArn,
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                ],
             });
+            expect(policyOf(policy)).to.deep.equal(deadLetterQueuePolicy(queueArn));
+            // SQS resolves a Principal ARN when the policy is set: the role created in the same deployment
+            // may not be visible yet (InvalidAttributeValue, not retried), so the policy must not name it.
+            expect(policy.inputs.policy).not.to.include(":role/");
+            expect(policy.dependencies).not.to.include(rec.one(T.role).urn);
+            // The role sends through its own IAM policy (same account).
+            const send = policyOf(rec.one(T.rolePolicy)).Statement.find((s: any) => s.Sid === "SendFailedEvents");
+            expect(send).to.deep.include({ Effect: "Allow", Action: "sqs:SendMessage", Resource: queueArn });
         });
 
         it("gives the role exactly: read uploads/, write renders/, publish, send to the DLQ, write its logs", () => {

@@ -343,9 +343,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
             `${name}-dlq-policy`,
             {
                 queueUrl: dlq.url,
-                policy: pulumi
-                    .all([dlq.arn, role.arn])
-                    .apply(([queueArn, roleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, roleArn))),
+                policy: dlq.arn.apply((queueArn) => JSON.stringify(deadLetterQueuePolicy(queueArn))),
             },
             child,
         );

@@ -93,25 +93,24 @@ export function secureTransportBucketPolicy(bucketArn: string): PolicyDocument {
     });
 }
 
-/** Dead-letter queue policy: only the function's role may send; TLS only. */
-export function deadLetterQueuePolicy(queueArn: string, roleArn: string): PolicyDocument {
-    return doc(
-        {
-            Sid: "AllowResizerFailures",
-            Effect: "Allow",
-            Principal: { AWS: roleArn },
-            Action: "sqs:SendMessage",
-            Resource: queueArn,
-        },
-        {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "sqs:*",
-            Resource: queueArn,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-    );
+/**
+ * Dead-letter queue policy: refuse every request not made over TLS. It grants
+ * nothing: within the account, IAM policies decide who may send (the
+ * function's role may, through its own policy). It deliberately names no IAM
+ * principal: SQS resolves a `Principal` ARN when the policy is set, and a role
+ * created moments earlier in the same deployment is often not visible yet
+ * (`InvalidAttributeValue: Invalid value for the parameter Policy`, which the
+ * provider does not retry), so the first `pulumi up` would fail.
+ */
+export function deadLetterQueuePolicy(queueArn: string): PolicyDocument {
+    return doc({
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: queueArn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
 }
 
 /** One S3 lifecycle rule, in the shape of aws.s3.BucketLifecycleConfiguration's `rules`. */
