@@ -20,6 +20,7 @@ import {
     routeTableIdsForSubnets,
 } from "../components/vpc/policies";
 import { isPrivateCidr, parseCidr } from "../components/shared/cidr";
+import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../components/shared/validation";
 
 const T = {
@@ -405,6 +406,17 @@ describe("SecureVpc", () => {
             );
         });
 
+        it("refuses tags that are an Output as a whole (awsx's remote Vpc would spread the Output object), not Output values", () => {
+            expect(errorOf({ tags: pulumi.output({ Team: "web" }) })).to.equal(
+                one(
+                    "tags: <output> is not a plain map of tags: pass an object whose values may be Outputs (awsx's Vpc cannot use a map that is itself an Output)",
+                ),
+            );
+            expect(errorOf({ tags: ["Team", "web"] })).to.equal(one('tags: ["Team","web"] is not a map of tags'));
+            expect(() => resolveVpcArgs("main", { tags: { Team: pulumi.output("web") } })).not.to.throw();
+            expect(() => resolveVpcArgs("main", { tags: {} })).not.to.throw();
+        });
+
         it("lists every bad argument in one error", () => {
             const message = errorOf({
                 cidrBlock: "10.0.0.0/8",
@@ -754,6 +766,24 @@ describe("SecureVpc", () => {
         });
     });
 
+    describe("tags", () => {
+        it("passes awsx a plain map even when tag values are Outputs, and tags every other child with them", async () => {
+            const rec = await record(
+                () =>
+                    new SecureVpc("tagged", {
+                        availabilityZoneNames: ["us-east-1a", "us-east-1b"],
+                        tags: { Team: pulumi.output("web"), Environment: "dev" },
+                    }),
+            );
+            expect(rec.one(T.vpc).inputs.tags).to.deep.equal({ Team: "web", Environment: "dev" });
+            expect(rec.one(T.logGroup).inputs.tags).to.deep.equal({
+                Team: "web",
+                Environment: "dev",
+                Name: "tagged-flow-logs",
+            });
+        });
+    });
+
     describe("availability zones", () => {
         it("uses the first availabilityZoneCount of the given names, in order", async () => {
             let vpc: SecureVpc | undefined;
@@ -793,6 +823,11 @@ describe("SecureVpc", () => {
                 "availabilityZoneCount: 3 is more than the 2 zones in availabilityZoneNames",
             ],
             ["unknown NAT strategy", { natStrategy: "Double" as any }, 'natStrategy: "Double" is not one of'],
+            [
+                "tags that are an Output",
+                { tags: pulumi.output({ Environment: "dev" }) },
+                "tags: <output> is not a plain map of tags",
+            ],
             [
                 "bad retention",
                 { flowLogRetentionDays: 0 },

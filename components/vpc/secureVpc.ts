@@ -84,7 +84,8 @@ export interface SecureVpcArgs {
      */
     readonly interfaceEndpoints?: string[];
     /**
-     * Tags added to every taggable child (each also gets a `Name` tag).
+     * Tags added to every taggable child (each also gets a `Name` tag). A plain map whose values may be
+     * Outputs; a map that is itself an Output is refused (awsx's Vpc, a remote component, cannot use it).
      * @default {}
      */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;

@@ -3,6 +3,7 @@
  * every problem is reported together before any resource is registered.
  */
 import { isPrivateCidr, parseCidr } from "../shared/cidr";
+import * as pulumi from "@pulumi/pulumi";
 import { Problems, show } from "../shared/validation";
 import {
     blockSize,
@@ -61,6 +62,8 @@ export interface PlainVpcArgs {
     readonly natStrategy?: NatStrategy;
     readonly flowLogRetentionDays?: number;
     readonly interfaceEndpoints?: readonly string[];
+    /** Only checked for its shape: a plain map (its values may be Outputs), not an Output of a map. */
+    readonly tags?: unknown;
 }
 
 /** Arguments with defaults applied and every up-front check passed. */
@@ -193,6 +196,18 @@ export function resolveVpcArgs(name: string, args: PlainVpcArgs): ResolvedVpcArg
                 `interfaceEndpoints: ${show(interfaceEndpoints)} lists ${[...new Set(duplicates)].map((d) => show(d)).join(", ")} more than once`,
             );
         }
+    }
+
+    // awsx's Vpc is a remote component: it receives a tags map that is an Output (or carries dependencies)
+    // as an Output object and spreads it into its children's tags, which then fail to register. Under the
+    // test mocks awsx never runs, so this only shows up in a real deployment: refuse it up front.
+    const tags = args.tags;
+    if (pulumi.Output.isInstance(tags)) {
+        problems.add(
+            "tags: <output> is not a plain map of tags: pass an object whose values may be Outputs (awsx's Vpc cannot use a map that is itself an Output)",
+        );
+    } else if (tags !== undefined && (typeof tags !== "object" || tags === null || Array.isArray(tags))) {
+        problems.add(`tags: ${show(tags)} is not a map of tags`);
     }
 
     // Zone block and tier masks: only meaningful once the CIDR and count are sound.
