@@ -644,7 +644,7 @@ describe("ImagePipeline", () => {
                 [
                     `${subject} values:`,
                     "  - forceDestroy: true is refused with production: true (production buckets are never force-destroyed)",
-                    '  - kmsKeyArn: "alias/my-key" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+                    '  - kmsKeyArn: "alias/my-key" is a KMS alias: pass the key ARN (arn:aws:kms:<region>:<account>:key/<id>), which the function\'s IAM policy must name',
                     '  - corsAllowedOrigins[0]: "*" is not an allowed CORS origin: expected "https://host[:port]" (one leading "*." allowed) or http://localhost[:port]',
                     '  - corsAllowedOrigins[1]: "http://app.example.com" is not an allowed CORS origin: expected "https://host[:port]" (one leading "*." allowed) or http://localhost[:port]',
                     '  - renditionWidths: {"thumbnail":700,"medium":640,"large":1280} is not increasing: expected thumbnail < medium < large',
@@ -662,6 +662,23 @@ describe("ImagePipeline", () => {
                     '  - notificationQueueArns[0]: "arn:aws:sns:us-east-1:123456789012:not-a-queue" is not an SQS queue ARN',
                 ].join("\n"),
             );
+        });
+
+        it("a KMS alias ARN (IAM grants on an alias never match the key, so the function would get AccessDenied)", async () => {
+            const alias = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:alias/media`;
+            const message = await failsBeforeRegistering(() => new ImagePipeline("images", { kmsKeyArn: alias }));
+            expect(message).to.equal(
+                `${subject} value:\n  - kmsKeyArn: ${JSON.stringify(alias)} is a KMS alias: pass the key ARN (arn:aws:kms:<region>:<account>:key/<id>), which the function's IAM policy must name`,
+            );
+            expect(() => resolveImagePipelineArgs("images", { kmsKeyArn: "not-an-arn" })).to.throw(
+                /kmsKeyArn: "not-an-arn" is not a KMS key ARN/,
+            );
+            for (const ok of [
+                KMS_KEY,
+                `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/mrk-1234abcd12ab34cd56ef1234567890ab`,
+            ]) {
+                expect(() => resolveImagePipelineArgs("images", { kmsKeyArn: ok }), ok).not.to.throw();
+            }
         });
 
         it("a name that cannot be part of a bucket name", async () => {

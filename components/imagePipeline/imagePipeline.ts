@@ -72,9 +72,13 @@ export interface ImagePipelineArgs {
      */
     readonly forceDestroy?: boolean;
     /**
-     * Customer managed KMS key for the buckets (SSE-KMS with S3 Bucket Keys);
-     * the function may use it through S3 only. Its key policy must let the
-     * account's IAM policies grant use (the default key policy does).
+     * Customer managed KMS key for the buckets (SSE-KMS with S3 Bucket Keys),
+     * in the stack's region; the function may use it through S3 only. A key
+     * ARN (`arn:aws:kms:<region>:<account>:key/<id>`), not an alias: the
+     * function's IAM policy names this ARN, and IAM never matches a KMS
+     * permission on an alias ARN (an alias given as an Output is not caught
+     * before deployment). Its key policy must let the account's IAM policies
+     * grant use (the default key policy does).
      * @default undefined (SSE-S3, AES-256 with S3-managed keys)
      */
     readonly kmsKeyArn?: pulumi.Input<string>;

@@ -79,8 +79,9 @@ export const MAX_NAME_LENGTH = 47;
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const SQS_ARN = /^arn:aws(-[a-z]+)*:sqs:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,80}$/;
-const KMS_KEY_ARN =
-    /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
+/** A key ARN (`key/<id>`, multi-Region `mrk-` ids included). Alias ARNs are not accepted: see kmsKeyArn below. */
+const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:key\/[A-Za-z0-9-]+$/;
+const KMS_ALIAS = /^(arn:aws(-[a-z]+)*:kms:[^:]*:\d{12}:)?alias\//;
 const SUFFIX = /^\.[A-Za-z0-9]{1,10}$/;
 const HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -269,12 +270,24 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
     ) as number;
 
     if (args.kmsKeyArn !== undefined && isKnown(args.kmsKeyArn)) {
-        problems.expect(
-            typeof args.kmsKeyArn === "string" && KMS_KEY_ARN.test(args.kmsKeyArn),
-            "kmsKeyArn",
-            args.kmsKeyArn,
-            "is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
-        );
+        // The function's role is granted kms:Decrypt/GenerateDataKey on this ARN. IAM matches a KMS
+        // permission against the key's ARN, never an alias's, so an alias here would deploy and then
+        // fail every GetObject/PutObject with AccessDenied.
+        if (typeof args.kmsKeyArn === "string" && KMS_ALIAS.test(args.kmsKeyArn)) {
+            problems.expect(
+                false,
+                "kmsKeyArn",
+                args.kmsKeyArn,
+                "is a KMS alias: pass the key ARN (arn:aws:kms:<region>:<account>:key/<id>), which the function's IAM policy must name",
+            );
+        } else {
+            problems.expect(
+                typeof args.kmsKeyArn === "string" && KMS_KEY_ARN.test(args.kmsKeyArn),
+                "kmsKeyArn",
+                args.kmsKeyArn,
+                "is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+            );
+        }
     }
 
     const corsAllowedOrigins = checkList(
