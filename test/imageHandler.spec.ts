@@ -29,7 +29,10 @@ import {
     type HandlerResult,
     type ImageRenderedMessage,
     type Logger,
+    type ObjectStore,
     type Publisher,
+    sourceKeyMetadata,
+    USER_METADATA_LIMIT_BYTES,
 } from "../lambda/image-resizer/src/handler";
 import { decodeS3Key, renditionKey, stemOf } from "../lambda/image-resizer/src/keys";
 
@@ -462,6 +465,46 @@ describe("image resize handler", () => {
                 "uploads/a+b (1).jpg",
             ]);
             expect(sns.messages()[0].renditions[0].key).to.equal("renders/my photoé/thumbnail.webp");
+        });
+
+        it("writes renditions of a long non-ASCII key, whose URL-encoded source-key metadata S3 would refuse", async () => {
+            // Real S3 refuses user metadata over 2 KB (MetadataTooLarge); s3rver does not, so this store adds the check.
+            const strict: ObjectStore = {
+                send: (async (command: unknown) => {
+                    if (command instanceof PutObjectCommand) {
+                        const bytes = Object.entries(command.input.Metadata ?? {}).reduce(
+                            (n, [k, v]) => n + Buffer.byteLength(`x-amz-meta-${k}`) + Buffer.byteLength(v),
+                            0,
+                        );
+                        if (bytes > USER_METADATA_LIMIT_BYTES) {
+                            throw Object.assign(new Error("Your metadata headers exceed the maximum allowed size"), {
+                                name: "MetadataTooLarge",
+                            });
+                        }
+                    }
+                    return s3.send(command as PutObjectCommand);
+                }) as ObjectStore["send"],
+            };
+            const sns = new RecordingPublisher();
+            const handler = createHandler({ s3: strict, sns, log: new RecordingLogger(), config });
+            // 4 folders of 100 "é" (200 bytes each, under a file name's 255): an 817-byte key, 2.4 KB URL-encoded.
+            const folder = "é".repeat(100);
+            const longKey = `uploads/${[folder, folder, folder, folder].join("/")}/p.jpg`;
+            expect(Buffer.byteLength(longKey)).to.be.within(800, 1024);
+            expect(encodeURIComponent(longKey).length).to.be.greaterThan(USER_METADATA_LIMIT_BYTES);
+            await upload(longKey, images.jpeg);
+            await upload("uploads/short.jpg", images.jpeg);
+
+            await handler(s3Event({ key: longKey }, { key: "uploads/short.jpg" }));
+            const stem = longKey.slice("uploads/".length, -".jpg".length);
+            expect(await keysUnder(`renders/${stem}/`)).to.have.length(3);
+            expect(sns.messages().map((m) => m.sourceKey)).to.deep.equal([longKey, "uploads/short.jpg"]);
+            const long = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `renders/${stem}/large.webp` }));
+            expect(long.Metadata ?? {}).not.to.have.property("source-key");
+            const short = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "renders/short/large.webp" }));
+            expect(short.Metadata).to.deep.include({ "source-key": "uploads%2Fshort.jpg" });
+            expect(sourceKeyMetadata("uploads/short.jpg")).to.deep.equal({ "source-key": "uploads%2Fshort.jpg" });
+            expect(sourceKeyMetadata(longKey)).to.equal(undefined);
         });
 
         it("applies the EXIF orientation and strips metadata", async () => {

@@ -79,6 +79,24 @@ export interface HandlerResult {
     readonly skipped: readonly string[];
 }
 
+/**
+ * S3 refuses a PutObject whose user-defined metadata (header names and
+ * values, UTF-8 bytes) exceeds 2 KB with `MetadataTooLarge`.
+ */
+export const USER_METADATA_LIMIT_BYTES = 2048;
+const SOURCE_KEY_HEADER = "x-amz-meta-source-key";
+
+/**
+ * The `source-key` user metadata of a rendition: the source key URL-encoded
+ * (metadata must be ASCII). A valid key (up to 1024 UTF-8 bytes) can encode to
+ * about 3 KB, over S3's limit, and the rendition would then never be written:
+ * such a key is left out (the SNS message still carries it).
+ */
+export function sourceKeyMetadata(key: string): Record<string, string> | undefined {
+    const value = encodeURIComponent(key);
+    return SOURCE_KEY_HEADER.length + value.length <= USER_METADATA_LIMIT_BYTES ? { "source-key": value } : undefined;
+}
+
 async function readObject(s3: ObjectStore, bucket: string, key: string): Promise<Buffer> {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!response.Body) throw new Error("GetObject returned no body");
@@ -117,8 +135,7 @@ export function createHandler(deps: HandlerDeps): (event: S3Event) => Promise<Ha
                         Body: r.data,
                         ContentType: r.contentType,
                         CacheControl: config.cacheControl,
-                        // User metadata must be ASCII: the source key is URL-encoded.
-                        Metadata: { "source-key": encodeURIComponent(key) },
+                        Metadata: sourceKeyMetadata(key),
                     }),
                 );
                 return {
