@@ -688,6 +688,20 @@ describe("ImagePipeline", () => {
             );
         });
 
+        it("a name starting with a bucket-name prefix S3 reserves (xn--, sthree-, amzn-s3-demo-)", async () => {
+            for (const [name, prefix] of [
+                ["xn--bucket", "xn--"],
+                ["sthree-images", "sthree-"],
+                ["amzn-s3-demo-images", "amzn-s3-demo-"],
+            ]) {
+                const message = await failsBeforeRegistering(() => new ImagePipeline(name, {}));
+                expect(message).to.equal(
+                    `ImagePipeline "${name}": invalid value:\n  - name: "${name}" starts with "${prefix}", a prefix S3 reserves: CreateBucket would refuse the bucket names`,
+                );
+            }
+            expect(() => resolveImagePipelineArgs("sthree", {})).not.to.throw();
+        });
+
         it("a missing handler bundle, naming the path and `npm run build`", async () => {
             const empty = tmpDir("image-bundle-missing-");
             try {

@@ -77,6 +77,8 @@ export const DEFAULTS = {
 export const MAX_NAME_LENGTH = 47;
 
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** Bucket-name prefixes S3 refuses (the name starts every bucket name; the suffixes are fixed and allowed). */
+export const RESERVED_BUCKET_PREFIXES: readonly string[] = ["xn--", "sthree-", "amzn-s3-demo-"];
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const SQS_ARN = /^arn:aws(-[a-z]+)*:sqs:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,80}$/;
 /** A key ARN (`key/<id>`, multi-Region `mrk-` ids included). Alias ARNs are not accepted: see kmsKeyArn below. */
@@ -225,6 +227,12 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
         name,
         `is not usable in S3 bucket names: expected 1 to ${MAX_NAME_LENGTH} lowercase letters, digits or inner hyphens`,
     );
+    const reserved = typeof name === "string" ? RESERVED_BUCKET_PREFIXES.find((p) => name.startsWith(p)) : undefined;
+    if (reserved !== undefined) {
+        problems.add(
+            `name: ${JSON.stringify(name)} starts with ${JSON.stringify(reserved)}, a prefix S3 reserves: CreateBucket would refuse the bucket names`,
+        );
+    }
 
     const bool = (key: keyof ImagePipelineInput, fallback: boolean): boolean => {
         const value = args[key] ?? fallback;
