@@ -295,6 +295,8 @@ describe("ImagePipeline", () => {
             // renders/ can never match: every filter is under uploads/.
             for (const f of notification.inputs.lambdaFunctions) expect(f.filterPrefix).to.equal("uploads/");
             expect(notification.dependencies).to.include(rec.one(T.permission).urn);
+            // Events flow only once failures have their retries and dead-letter queue.
+            expect(notification.dependencies).to.include(rec.one(T.invokeConfig).urn);
             expect(notification.inputs.queues ?? []).to.have.length(0);
             expect(notification.inputs.topics ?? []).to.have.length(0);
         });

@@ -391,7 +391,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
         );
 
         // Asynchronous invocations (S3 events): bounded retries, then the dead-letter queue.
-        new aws.lambda.FunctionEventInvokeConfig(
+        const invokeConfig = new aws.lambda.FunctionEventInvokeConfig(
             `${name}-invoke-config`,
             {
                 functionName: fn.name,
@@ -423,7 +423,8 @@ export class ImagePipeline extends pulumi.ComponentResource {
                     lambdaFunctionArn: fn.arn,
                 })),
             },
-            { ...child, dependsOn: [permission, ...uploads.controls] },
+            // After the invoke config too: no event may be handled with Lambda's defaults and no DLQ.
+            { ...child, dependsOn: [permission, invokeConfig, ...uploads.controls] },
         );
 
         this.bucketName = uploads.bucket.bucket;
