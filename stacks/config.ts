@@ -268,10 +268,13 @@ export function parseEnvironmentConfig(
     ordered("minTasks", "maxTasks", "expected min <= max");
     ordered("minTasks", "desiredTasks", "expected min <= desired <= max");
     ordered("desiredTasks", "maxTasks", "expected min <= desired <= max");
-    ordered(
-        "dbAllocatedStorageGb",
-        "dbMaxAllocatedStorageGb",
-        "expected the storage ceiling to be at least the initial size",
+    // RDS refuses a storage-autoscaling ceiling less than 10 % above the allocated storage.
+    const minCeiling = Math.ceil(c.dbAllocatedStorageGb * 1.1);
+    problems.expect(
+        c.dbMaxAllocatedStorageGb >= minCeiling,
+        key("dbMaxAllocatedStorageGb"),
+        c.dbMaxAllocatedStorageGb,
+        `is less than 10 % above ${key("dbAllocatedStorageGb")} (${c.dbAllocatedStorageGb}): expected at least ${minCeiling} (RDS storage autoscaling)`,
     );
     problems.expect(
         c.taskMemory >= (c.taskCpu / 1024) * 512,

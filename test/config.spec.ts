@@ -79,8 +79,14 @@ describe("stack configuration", () => {
                 "aws-webapp:desiredTasks: 5 is greater than aws-webapp:maxTasks (4)",
             );
             expect(errorFor({ dbAllocatedStorageGb: 100, dbMaxAllocatedStorageGb: 50 })).to.contain(
-                "aws-webapp:dbAllocatedStorageGb: 100 is greater than aws-webapp:dbMaxAllocatedStorageGb (50)",
+                "aws-webapp:dbMaxAllocatedStorageGb: 50 is less than 10 % above aws-webapp:dbAllocatedStorageGb (100): expected at least 110",
             );
+            expect(errorFor({ dbAllocatedStorageGb: 100, dbMaxAllocatedStorageGb: 100 })).to.contain(
+                "aws-webapp:dbMaxAllocatedStorageGb: 100 is less than 10 % above",
+            );
+            expect(() =>
+                parseEnvironmentConfig({ dbAllocatedStorageGb: 100, dbMaxAllocatedStorageGb: 110 }, "dev", "us-east-1"),
+            ).to.not.throw();
         });
 
         it("malformed email addresses", () => {
