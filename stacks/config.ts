@@ -269,7 +269,7 @@ export function parseEnvironmentConfig(
     ordered("minTasks", "desiredTasks", "expected min <= desired <= max");
     ordered("desiredTasks", "maxTasks", "expected min <= desired <= max");
     // RDS refuses a storage-autoscaling ceiling less than 10 % above the allocated storage.
-    const minCeiling = Math.ceil(c.dbAllocatedStorageGb * 1.1);
+    const minCeiling = Math.ceil((c.dbAllocatedStorageGb * 11) / 10);
     problems.expect(
         c.dbMaxAllocatedStorageGb >= minCeiling,
         key("dbMaxAllocatedStorageGb"),
