@@ -5,7 +5,7 @@
  * exercised: good credentials, wrong password, TLS without the CA, server down.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import type * as http from "http";
@@ -151,6 +151,42 @@ describe("sample app (app/server.ts)", () => {
                 reason: "database check failed",
                 code: undefined,
             });
+        });
+    });
+
+    describe("image (app/Dockerfile)", () => {
+        const dockerfile = fs.readFileSync(path.join(__dirname, "..", "app", "Dockerfile"), "utf8");
+        const instructions = dockerfile
+            .replace(/\\\n/g, " ")
+            .split("\n")
+            .filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+        const finalStage = instructions.slice(instructions.map((l) => l.startsWith("FROM ")).lastIndexOf(true));
+
+        it("runs as a non-root user and declares a HEALTHCHECK in its final stage", () => {
+            expect(finalStage.filter((l) => l.startsWith("USER "))).to.deep.equal(["USER 1000:1000"]);
+            expect(finalStage.filter((l) => l.startsWith("HEALTHCHECK "))).to.have.length(1);
+        });
+
+        it("its HEALTHCHECK command (node on PATH) passes against the running app and fails when it is down", async () => {
+            const line = finalStage.find((l) => l.startsWith("HEALTHCHECK "))!;
+            const command = JSON.parse(line.slice(line.indexOf(" CMD ") + 5)) as string[];
+            expect(command[0]).to.equal("node");
+            const run = (port: number) =>
+                new Promise<number>((resolve) =>
+                    execFile(command[0], command.slice(1), { env: { ...process.env, PORT: String(port) } }, (err) =>
+                        resolve(err ? Number((err as { code?: number }).code ?? 1) : 0),
+                    ),
+                );
+            const server = createServer({}, () => undefined);
+            await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+            const port = (server.address() as net.AddressInfo).port;
+            try {
+                expect(await run(port)).to.equal(0);
+            } finally {
+                server.closeAllConnections();
+                await new Promise((r) => server.close(r));
+            }
+            expect(await run(port)).to.equal(1);
         });
     });
 
