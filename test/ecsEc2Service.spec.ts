@@ -1,10 +1,12 @@
 import {
     ACCOUNT_ID,
+    DEFAULT_REGION,
     failsBeforeRegistering,
     mocksReady,
     record,
     Recording,
     Registration,
+    setMockRegion,
     valueOf,
 } from "./harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
@@ -20,6 +22,7 @@ import { contextHash, ecrLifecyclePolicy, imageTag, isIgnored, parseDockerignore
 import {
     accessLogsBucketPolicy,
     ecsTasksTrustPolicy,
+    elbLogDeliveryAccountArn,
     executionRolePolicy,
     instanceManagedPolicyArns,
     taskRolePolicy,
@@ -832,6 +835,27 @@ describe("EcsEc2Service", () => {
             expect(rec.one(T.lt).inputs.instanceType).to.equal("t3.small");
         });
 
+        it("access logs in a region opened after August 2022: only the log-delivery principal, no ELB account lookup", async () => {
+            setMockRegion("ap-southeast-4");
+            try {
+                const { rec, calls } = await recordWithCalls(() => new EcsEc2Service("web", prodArgs()));
+                // aws.elb.getServiceAccount fails with "Unknown region" there (the mocks would answer anyway).
+                expect(calls.map((c) => c.token)).not.to.include("aws:elb/getServiceAccount:getServiceAccount");
+                const bucket = rec.one(T.bucket);
+                const doc = policyOf(rec.one("aws:s3/bucketPolicy:BucketPolicy"));
+                expect(doc.Statement.map((st: any) => st.Sid)).to.deep.equal([
+                    "ElbLogDeliveryWritesLogs",
+                    "DenyInsecureTransport",
+                ]);
+                expect(doc.Statement[0]).to.deep.include({
+                    Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                    Resource: `${bucket.state.arn}/alb/AWSLogs/${ACCOUNT_ID}/*`,
+                });
+            } finally {
+                setMockRegion(DEFAULT_REGION);
+            }
+        });
+
         describe("auto scaling off, no application statements or secrets, access logs to an existing bucket", () => {
             let rec: Recording;
             before(async () => {
@@ -1095,6 +1119,25 @@ describe("EcsEc2Service pure helpers", () => {
             ArnLike: { "aws:SourceArn": "arn:aws-cn:ecs:cn-north-1:1:*" },
             StringEquals: { "aws:SourceAccount": "1" },
         });
+    });
+
+    it("ELB log-delivery account: the regional account before August 2022, none in newer regions", () => {
+        expect(elbLogDeliveryAccountArn("aws", "us-east-1")).to.equal("arn:aws:iam::127311923021:root");
+        expect(elbLogDeliveryAccountArn("aws", "eu-west-1")).to.equal("arn:aws:iam::156460612806:root");
+        expect(elbLogDeliveryAccountArn("aws-cn", "cn-north-1")).to.equal("arn:aws-cn:iam::638102146993:root");
+        for (const newer of ["ap-southeast-4", "eu-central-2", "il-central-1", "ca-west-1", "mx-central-1"]) {
+            expect(elbLogDeliveryAccountArn("aws", newer), newer).to.equal(undefined);
+        }
+        const doc = accessLogsBucketPolicy({
+            bucketArn: "arn:aws:s3:::logs",
+            prefix: "alb",
+            accountId: "1",
+            elbAccountArn: undefined,
+        });
+        expect(doc.Statement.map((st) => st.Principal)).to.deep.equal([
+            { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+            "*",
+        ]);
     });
 
     it("access log bucket policy: ELB delivery only under the prefix, TLS-only", () => {

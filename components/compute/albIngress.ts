@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
-import { accessLogsBucketPolicy } from "./policies";
+import { accessLogsBucketPolicy, elbLogDeliveryAccountArn } from "./policies";
 import { connectIngressToService } from "./securityChain";
 import type { EcsEc2ServiceSettings } from "./validation";
 
@@ -262,17 +262,25 @@ function createAccessLogsBucket(
         },
         opts,
     );
-    const elbAccount = aws.elb.getServiceAccountOutput({}, opts);
+    // Not aws.elb.getServiceAccount: it fails in regions opened since August
+    // 2022, which have no ELB account (only the log-delivery service principal).
     const identity = aws.getCallerIdentityOutput({}, opts);
+    const partition = aws.getPartitionOutput({}, opts).partition;
+    const region = aws.getRegionOutput({}, opts).region;
     const policy = new aws.s3.BucketPolicy(
         `${name}-alb-logs-policy`,
         {
             bucket: bucket.id,
             policy: pulumi
-                .all([bucket.arn, identity.accountId, elbAccount.arn])
-                .apply(([bucketArn, accountId, elbAccountArn]) =>
+                .all([bucket.arn, identity.accountId, partition, region])
+                .apply(([bucketArn, accountId, p, r]) =>
                     JSON.stringify(
-                        accessLogsBucketPolicy({ bucketArn, prefix: s.accessLogsPrefix, accountId, elbAccountArn }),
+                        accessLogsBucketPolicy({
+                            bucketArn,
+                            prefix: s.accessLogsPrefix,
+                            accountId,
+                            elbAccountArn: elbLogDeliveryAccountArn(p, r),
+                        }),
                     ),
                 ),
         },
