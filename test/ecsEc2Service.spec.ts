@@ -18,7 +18,14 @@ import * as path from "path";
 import { EcsEc2Service, EcsEc2ServiceArgs } from "../components/compute";
 import { applicationUrl, publicPorts } from "../components/compute/albIngress";
 import { ecsAmiParameterName, ecsUserData, usesMixedInstances } from "../components/compute/capacity";
-import { contextHash, ecrLifecyclePolicy, imageTag, isIgnored, parseDockerignore } from "../components/compute/image";
+import {
+    contextHash,
+    dockerBuildPaths,
+    ecrLifecyclePolicy,
+    imageTag,
+    isIgnored,
+    parseDockerignore,
+} from "../components/compute/image";
 import {
     accessLogsBucketPolicy,
     ecsTasksTrustPolicy,
@@ -357,11 +364,15 @@ describe("EcsEc2Service", () => {
             const repo = rec.one(T.repo);
             const tag = imageTag(contextHash(APP, path.join(APP, "Dockerfile"), "linux/arm64"));
             expect(image.inputs.imageName).to.equal(`${repo.state.repositoryUrl}:${tag}`);
+            // Relative to the working directory (the provider diffs these strings; an absolute path
+            // differs per machine and would rebuild and re-push an immutable tag).
+            const rel = path.relative(process.cwd(), APP).split(path.sep).join("/");
             expect(image.inputs.build).to.deep.equal({
-                context: APP,
-                dockerfile: path.join(APP, "Dockerfile"),
+                context: rel,
+                dockerfile: `${rel}/Dockerfile`,
                 platform: "linux/arm64",
             });
+            expect(path.isAbsolute(image.inputs.build.context)).to.equal(false);
             expect(image.inputs.registry).to.deep.equal({
                 server: repo.state.repositoryUrl,
                 username: "AWS",
@@ -1138,6 +1149,23 @@ describe("EcsEc2Service pure helpers", () => {
             { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
             "*",
         ]);
+    });
+
+    it("Docker build paths: relative to the working directory, / separators, the same on every machine", () => {
+        for (const root of ["/home/runner/work/app/app", "/Users/dev/src/app"]) {
+            expect(
+                dockerBuildPaths(path.join(root, "app"), path.join(root, "app", "Dockerfile"), root),
+                root,
+            ).to.deep.equal({ context: "app", dockerfile: "app/Dockerfile" });
+        }
+        expect(dockerBuildPaths("/p", "/p/Dockerfile", "/p")).to.deep.equal({
+            context: ".",
+            dockerfile: "Dockerfile",
+        });
+        expect(dockerBuildPaths("/p/app", "/p/docker/app.Dockerfile", "/p/infra")).to.deep.equal({
+            context: "../app",
+            dockerfile: "../docker/app.Dockerfile",
+        });
     });
 
     it("access log bucket policy: ELB delivery only under the prefix, TLS-only", () => {

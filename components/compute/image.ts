@@ -119,6 +119,23 @@ export function contextHash(contextDir: string, dockerfile: string, platform: st
     return h.digest("hex");
 }
 
+/**
+ * The build context and Dockerfile as the Docker provider receives them:
+ * relative to the program's working directory (where the provider resolves
+ * them too), with `/` separators. The provider diffs these strings: absolute
+ * paths would differ between machines (a laptop, a CI runner), trigger a
+ * rebuild of an unchanged context, and its push of the same tag would be
+ * refused by the repository's immutable tags.
+ */
+export function dockerBuildPaths(
+    contextDir: string,
+    dockerfile: string,
+    cwd: string,
+): { context: string; dockerfile: string } {
+    const rel = (p: string) => path.relative(cwd, p).split(path.sep).join("/") || ".";
+    return { context: rel(contextDir), dockerfile: rel(dockerfile) };
+}
+
 /** Immutable image tag for a context hash. */
 export function imageTag(hash: string): string {
     return `build-${hash.slice(0, 20)}`;
@@ -180,7 +197,7 @@ export function createImage(i: ImageInputs): ServiceImage {
         `${name}-image`,
         {
             imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`,
-            build: { context, dockerfile, platform },
+            build: { ...dockerBuildPaths(context, dockerfile, process.cwd()), platform },
             registry: {
                 server: repository.repositoryUrl,
                 username: token.userName,
