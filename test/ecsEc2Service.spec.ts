@@ -795,6 +795,8 @@ describe("EcsEc2Service", () => {
             });
             const service = rec.one(T.service);
             expect(service.inputs.loadBalancers ?? []).to.be.empty;
+            // ECS refuses a health check grace period on a service without a load balancer.
+            expect(service.inputs).not.to.have.property("healthCheckGracePeriodSeconds");
             expect(service.inputs.serviceRegistries).to.deep.equal({
                 registryArn: discovery.state.arn,
                 containerName: "app",
@@ -951,6 +953,9 @@ describe("EcsEc2Service", () => {
             );
             expect(message).to.contain(`certificateArn: is set but applies to ingress "alb" only`);
             expect(message).to.contain(`deletionProtection: true applies to ingress "alb" only`);
+            expect(
+                await fails({ ingress: "httpApi", albSubnetIds: undefined, healthCheckGracePeriodSeconds: 90 }),
+            ).to.contain(`healthCheckGracePeriodSeconds: is set but applies to ingress "alb" only`);
             expect(await fails({ ingress: "cloudfront" as never })).to.contain(`ingress: "cloudfront" is not one of`);
         });
 

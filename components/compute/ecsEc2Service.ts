@@ -117,7 +117,10 @@ export interface EcsEc2ServiceArgs {
     readonly memoryTargetPercent?: number;
     /** Target requests per task per minute (ALBRequestCountPerTarget); unset = no request policy. @default undefined */
     readonly requestsPerTarget?: number;
-    /** Seconds the service ignores load balancer health checks after a task starts. @default 60 */
+    /**
+     * Seconds the service ignores load balancer health checks after a task starts (ingress "alb" only: valid
+     * only on a load-balanced service). @default 60 with ingress "alb"
+     */
     readonly healthCheckGracePeriodSeconds?: number;
     /** `pulumi up` waits until the deployment is steady (fails on a rolled-back deployment). @default true */
     readonly waitForSteadyState?: boolean;

@@ -266,7 +266,11 @@ export function createTaskService(i: ServiceInputs, security: ServiceSecurity, i
             },
             loadBalancers: ingress.loadBalancers,
             serviceRegistries: ingress.serviceRegistries,
-            healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
+            // Valid only on a load-balanced service (ECS has rejected it on others);
+            // without a load balancer (HTTP API ingress) the container health
+            // check's start period covers startup.
+            healthCheckGracePeriodSeconds:
+                ingress.loadBalancers.length > 0 ? s.healthCheckGracePeriodSeconds : undefined,
             deploymentCircuitBreaker: { enable: true, rollback: true },
             deploymentMinimumHealthyPercent: 100,
             deploymentMaximumPercent: 200,

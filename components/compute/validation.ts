@@ -232,6 +232,13 @@ export function resolveEcsEc2ServiceArgs(name: string, args: EcsEc2ServiceArgs):
             if (args[key] === true)
                 p.add(`${key}: true applies to ingress "alb" only: expected it unset with ingress "httpApi"`);
         }
+        // The grace period is documented (provider and CreateService) as valid
+        // only for load-balanced services, and ECS has rejected it on others;
+        // the container health check's start period covers startup instead.
+        if (args.healthCheckGracePeriodSeconds !== undefined)
+            p.add(
+                `healthCheckGracePeriodSeconds: is set but applies to ingress "alb" only (valid only on load-balanced services): expected it unset with ingress "httpApi"`,
+            );
     }
     if (ingress === "alb") subnetList(p, "albSubnetIds", args.albSubnetIds, 2);
     const instancePublicIp = bool(p, "instancePublicIp", args.instancePublicIp ?? false);
