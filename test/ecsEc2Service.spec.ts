@@ -12,7 +12,10 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fc from "fast-check";
+import { execFile } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { EcsEc2Service, EcsEc2ServiceArgs } from "../components/compute";
@@ -37,6 +40,7 @@ import {
 import { containerDefinitions, serviceResourceId } from "../components/compute/service";
 import {
     architectureOfInstanceType,
+    defaultHealthCheckCommand,
     describeMemoryFor,
     isValidTaskSize,
     resolveEcsEc2ServiceArgs,
@@ -350,7 +354,7 @@ describe("EcsEc2Service", () => {
                     "CMD",
                     "node",
                     "-e",
-                    "fetch('http://127.0.0.1:3000/api/health').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))",
+                    'fetch("http://127.0.0.1:3000/api/health").then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))',
                 ],
                 interval: 30,
                 timeout: 5,
@@ -1154,6 +1158,29 @@ describe("EcsEc2Service pure helpers", () => {
             { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
             "*",
         ]);
+    });
+
+    it("the default container health check runs under node and requests the path, whatever characters it allows", async () => {
+        const seen: string[] = [];
+        const server = http.createServer((req, res) => {
+            seen.push(req.url ?? "");
+            res.writeHead(req.url === "/down" ? 503 : 200).end();
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const port = (server.address() as net.AddressInfo).port;
+        const run = (p: string) =>
+            new Promise<number>((resolve) => {
+                const [, exe, ...args] = defaultHealthCheckCommand(port, p);
+                execFile(exe, args, (err) => resolve(err ? Number((err as { code?: number }).code ?? 1) : 0));
+            });
+        try {
+            expect(await run("/api/health")).to.equal(0);
+            expect(await run("/it's/ok")).to.equal(0);
+            expect(await run("/down")).to.equal(1);
+            expect(seen).to.deep.equal(["/api/health", "/it's/ok", "/down"]);
+        } finally {
+            await new Promise((r) => server.close(r));
+        }
     });
 
     it("Docker build paths: relative to the working directory, / separators, the same on every machine", () => {

@@ -194,7 +194,8 @@ export function defaultHealthCheckCommand(port: number, path: string): string[] 
         "CMD",
         "node",
         "-e",
-        `fetch('http://127.0.0.1:${port}${path}').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+        // JSON quoting: the path may hold a `'` (HEALTH_PATH allows it), never a `"` or `\`.
+        `fetch(${JSON.stringify(`http://127.0.0.1:${port}${path}`)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))`,
     ];
 }
 
