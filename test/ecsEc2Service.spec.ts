@@ -972,6 +972,15 @@ describe("EcsEc2Service", () => {
             );
         });
 
+        it("a KMS alias ARN for the secrets' keys (IAM grants kms:Decrypt on key ARNs only)", async () => {
+            const alias = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:alias/app-secrets`;
+            expect(await fails({ secretsKmsKeyArns: [alias] })).to.contain(
+                `secretsKmsKeyArns.0: ${JSON.stringify(alias)} is not a KMS key ARN`,
+            );
+            const key = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+            expect(() => resolveEcsEc2ServiceArgs("web", { ...devArgs(), secretsKmsKeyArns: [key] })).not.to.throw();
+        });
+
         it("wildcard task role permissions", async () => {
             expect(await fails({ taskRoleStatements: [{ actions: ["*"], resources: ["*"] }] })).to.contain(
                 `taskRoleStatements.0.actions.0: "*" is a wildcard action`,

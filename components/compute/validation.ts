@@ -129,6 +129,8 @@ const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?]+$/;
 const IAM_SID = /^[A-Za-z0-9]+$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:(acm|iam):[a-z0-9-]*:\d{12}:(certificate|server-certificate)\/.+$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/;
+/** A key ARN only (no alias): what an IAM statement on a KMS key must name. */
+const KMS_KEY_ONLY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
 const HEALTH_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const IMAGE_REFERENCE =
     /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
@@ -349,7 +351,15 @@ export function resolveEcsEc2ServiceArgs(name: string, args: EcsEc2ServiceArgs):
     environmentMap(p, args.environment ?? {}, args.secrets ?? {});
     secretsMap(p, args.secrets ?? {});
     (args.secretsKmsKeyArns ?? []).forEach((k, i) =>
-        optionalInput(p, `secretsKmsKeyArns.${i}`, k, KMS_KEY_ARN, "is not a KMS key ARN"),
+        // They become the Resource of the execution role's kms:Decrypt: IAM matches
+        // key ARNs only, so an alias ARN would deploy and then fail every task start.
+        optionalInput(
+            p,
+            `secretsKmsKeyArns.${i}`,
+            k,
+            KMS_KEY_ONLY_ARN,
+            "is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; an alias ARN grants nothing in IAM)",
+        ),
     );
     taskRoleStatements(p, args.taskRoleStatements ?? []);
 
