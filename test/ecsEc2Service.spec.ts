@@ -37,7 +37,7 @@ import {
     instanceManagedPolicyArns,
     taskRolePolicy,
 } from "../components/compute/policies";
-import { containerDefinitions, serviceResourceId } from "../components/compute/service";
+import { containerDefinitions, serviceResourceId, taskFamily } from "../components/compute/service";
 import {
     architectureOfInstanceType,
     defaultHealthCheckCommand,
@@ -314,6 +314,7 @@ describe("EcsEc2Service", () => {
             const task = rec.one(T.task).inputs;
             expect(task.requiresCompatibilities).to.deep.equal(["EC2"]);
             expect(task).to.include({ networkMode: "awsvpc", cpu: "256", memory: "512" });
+            expect(task.family).to.equal(taskFamily("web", pulumi.getStack()));
             expect(task.executionRoleArn).to.equal(rec.one(T.role, "web-execution-role").state.arn);
             expect(task.taskRoleArn).to.equal(rec.one(T.role, "web-task-role").state.arn);
             expect(task.executionRoleArn).not.to.equal(task.taskRoleArn);
@@ -1190,6 +1191,12 @@ describe("EcsEc2Service pure helpers", () => {
         } finally {
             await new Promise((r) => server.close(r));
         }
+    });
+
+    it("task family: name and stack, only characters ECS accepts", () => {
+        expect(taskFamily("dev-web", "dev")).to.equal("dev-web-dev");
+        expect(taskFamily("web", "team.prod_1")).to.equal("web-team-prod_1");
+        expect(taskFamily("web", "x".repeat(300))).to.have.length(255);
     });
 
     it("Docker build paths: relative to the working directory, / separators, the same on every machine", () => {

@@ -63,6 +63,15 @@ export function containerDefinitions(c: ContainerSpec): string {
     ]);
 }
 
+/**
+ * Task definition family: `<name>-<stack>`, with every character ECS refuses
+ * in a family (anything but letters, digits, `-` and `_`; Pulumi stack names
+ * may hold `.`) replaced by `-`, at most 255 characters.
+ */
+export function taskFamily(name: string, stack: string): string {
+    return `${name}-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 255);
+}
+
 /** Application Auto Scaling resource id of an ECS service. */
 export function serviceResourceId(clusterName: string, serviceName: string): string {
     return `service/${clusterName}/${serviceName}`;
@@ -223,7 +232,7 @@ export function createTaskService(i: ServiceInputs, security: ServiceSecurity, i
     const taskDefinition = new aws.ecs.TaskDefinition(
         `${name}-task`,
         {
-            family: `${name}-${pulumi.getStack()}`.slice(0, 255),
+            family: taskFamily(name, pulumi.getStack()),
             requiresCompatibilities: ["EC2"],
             networkMode: "awsvpc",
             cpu: String(s.taskCpu),
