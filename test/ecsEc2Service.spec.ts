@@ -42,6 +42,7 @@ import {
     architectureOfInstanceType,
     defaultHealthCheckCommand,
     describeMemoryFor,
+    isRootUser,
     isValidTaskSize,
     resolveEcsEc2ServiceArgs,
     secretResourceArn,
@@ -321,6 +322,8 @@ describe("EcsEc2Service", () => {
             expect(task.volumes).to.deep.equal([{ name: "tmp" }]);
             const c = containerOf(rec);
             expect(c.readonlyRootFilesystem).to.equal(true);
+            // Non-root in the definition itself (Security Hub ECS.20), not only by the image's USER.
+            expect(c.user).to.equal("1000:1000");
             expect(c.mountPoints).to.deep.equal([{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
             expect(c.portMappings).to.deep.equal([
                 { name: "http", containerPort: 3000, hostPort: 3000, protocol: "tcp", appProtocol: "http" },
@@ -982,6 +985,14 @@ describe("EcsEc2Service", () => {
             expect(() => resolveEcsEc2ServiceArgs("web", { ...devArgs(), secretsKmsKeyArns: [key] })).not.to.throw();
         });
 
+        it("a container user that is root", async () => {
+            for (const user of ["root", "0", "0:0", "root:1000", "000"]) {
+                expect(await fails({ containerUser: user }), user).to.contain(
+                    `containerUser: ${JSON.stringify(user)} is not a non-root container user`,
+                );
+            }
+        });
+
         it("wildcard task role permissions", async () => {
             expect(await fails({ taskRoleStatements: [{ actions: ["*"], resources: ["*"] }] })).to.contain(
                 `taskRoleStatements.0.actions.0: "*" is a wildcard action`,
@@ -1069,6 +1080,7 @@ describe("EcsEc2Service pure helpers", () => {
             taskMemory: 1024,
             containerPort: 3000,
             healthCheckPath: "/api/health",
+            containerUser: "1000:1000",
             logRetentionDays: 30,
             minTasks: 1,
             maxTasks: 2,
@@ -1170,6 +1182,11 @@ describe("EcsEc2Service pure helpers", () => {
         ]);
     });
 
+    it("container user: root by name or uid 0 is root, any other user is not", () => {
+        expect(["root", "0", "000", "root:1000", "0:1000"].filter((u) => !isRootUser(u))).to.deep.equal([]);
+        expect(["1000:1000", "node", "10001", "app:0", "rooter"].filter(isRootUser)).to.deep.equal([]);
+    });
+
     it("the default container health check runs under node and requests the path, whatever characters it allows", async () => {
         const seen: string[] = [];
         const server = http.createServer((req, res) => {
@@ -1246,8 +1263,10 @@ describe("EcsEc2Service pure helpers", () => {
                 logGroupName: "g",
                 region: "eu-west-1",
                 healthCheckCommand: ["CMD-SHELL", "true"],
+                user: "app:app",
             }),
         );
+        expect(c.user).to.equal("app:app");
         expect(c.environment).to.deep.equal([
             { name: "A", value: "2" },
             { name: "Z", value: "1" },

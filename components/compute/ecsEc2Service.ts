@@ -87,6 +87,12 @@ export interface EcsEc2ServiceArgs {
      * (any Node 18+ image; override it for other images)
      */
     readonly containerHealthCheckCommand?: string[];
+    /**
+     * User (and group) the container runs as: `uid[:gid]` or a name the image defines; root (`root`, `0`)
+     * is refused. Set explicitly in the task definition, as Security Hub ECS.20 requires.
+     * @default "1000:1000" (the `node` user of the official Node images, and of the sample app)
+     */
+    readonly containerUser?: string;
     /** Plain environment variables (never secrets: names that look like one are refused). @default {} */
     readonly environment?: Record<string, pulumi.Input<string>>;
     /**

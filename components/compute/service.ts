@@ -21,6 +21,8 @@ export interface ContainerSpec {
     readonly logGroupName: string;
     readonly region: string;
     readonly healthCheckCommand: readonly string[];
+    /** `uid[:gid]` (never root): set in the definition, not left to the image. */
+    readonly user: string;
 }
 
 /** Name of the task-scoped writable volume mounted on /tmp (the root filesystem is read-only). */
@@ -38,6 +40,7 @@ export function containerDefinitions(c: ContainerSpec): string {
             name: c.name,
             image: c.image,
             essential: true,
+            user: c.user,
             portMappings: [
                 { name: "http", containerPort: c.port, hostPort: c.port, protocol: "tcp", appProtocol: "http" },
             ],
@@ -252,6 +255,7 @@ export function createTaskService(i: ServiceInputs, security: ServiceSecurity, i
                         logGroupName,
                         region: r,
                         healthCheckCommand: s.containerHealthCheckCommand,
+                        user: s.containerUser,
                     }),
                 ),
             tags: tags(`${name}-task`),

@@ -161,6 +161,7 @@ export interface EcsEc2ServiceSettings {
     readonly containerPort: number;
     readonly healthCheckPath: string;
     readonly containerHealthCheckCommand: readonly string[];
+    readonly containerUser: string;
     readonly logRetentionDays: number;
     readonly minTasks: number;
     readonly maxTasks: number;
@@ -188,6 +189,16 @@ export interface EcsEc2ServiceSettings {
     readonly accessLogsRetentionDays: number;
     readonly idleTimeoutSeconds: number;
     readonly deregistrationDelaySeconds: number;
+}
+
+/** Default container user: the unprivileged uid/gid 1000 (the `node` user of the official Node images). */
+export const DEFAULT_CONTAINER_USER = "1000:1000";
+const CONTAINER_USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/;
+
+/** True when a container `user` (`user[:group]`) runs as root (name root or uid 0). */
+export function isRootUser(user: string): boolean {
+    const name = user.split(":")[0];
+    return name === "root" || /^0+$/.test(name);
 }
 
 /** Default container health check: Node's fetch against the health path (any Node 18+ image). */
@@ -340,6 +351,13 @@ export function resolveEcsEc2ServiceArgs(name: string, args: EcsEc2ServiceArgs):
         "containerHealthCheckCommand",
         containerHealthCheckCommand,
         `is not a container health check command: expected ["CMD", <executable>, ...args] or ["CMD-SHELL", <command>]`,
+    );
+    const containerUser = args.containerUser ?? DEFAULT_CONTAINER_USER;
+    p.expect(
+        typeof containerUser === "string" && CONTAINER_USER.test(containerUser) && !isRootUser(containerUser),
+        "containerUser",
+        containerUser,
+        `is not a non-root container user: expected "<uid or name>[:<gid or group>]" other than root or 0`,
     );
     const logRetentionDays = args.logRetentionDays ?? 30;
     p.expect(
@@ -516,6 +534,7 @@ export function resolveEcsEc2ServiceArgs(name: string, args: EcsEc2ServiceArgs):
         containerPort,
         healthCheckPath,
         containerHealthCheckCommand,
+        containerUser,
         logRetentionDays,
         minTasks,
         maxTasks,
