@@ -140,7 +140,11 @@ export function createCapacity(i: CapacityInputs): Capacity {
             metadataOptions: {
                 httpEndpoint: "enabled",
                 httpTokens: "required",
-                // 1 hop: containers (one hop further) cannot reach IMDS.
+                // 1 hop: a container on a bridge network (one hop further) cannot
+                // get an IMDSv2 token. The ECS agent itself runs in a container
+                // with host networking (no extra hop), so it keeps IMDS (instance
+                // identity, spot interruption notices); awsvpc tasks are also
+                // blocked outright by ECS_AWSVPC_BLOCK_IMDS.
                 httpPutResponseHopLimit: 1,
                 instanceMetadataTags: "disabled",
             },

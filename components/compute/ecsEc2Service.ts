@@ -181,7 +181,8 @@ export interface EcsEc2ServiceArgs {
 /**
  * The compute tier: an ECS service of awsvpc tasks on EC2 capacity (Auto
  * Scaling group with a managed-scaling capacity provider), behind an
- * Application Load Balancer, running an image from its own ECR repository
+ * Application Load Balancer or an HTTP API (VPC link + Cloud Map), running an
+ * image from its own ECR repository
  * (built from a local Docker context, or given), with target-tracking auto
  * scaling. See docs/components/EcsEc2Service.md.
  */
