@@ -46,7 +46,7 @@ export interface EnvironmentOutputs {
  */
 export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs {
     const prod = config.environment === "prod";
-    const name = `${config.stack}`;
+    const name = config.stack;
     const tags = config.tags;
 
     const vpc = new SecureVpc(`${name}-vpc`, {
@@ -103,11 +103,13 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         tags,
     });
 
+    // Instances sit in the tier with internet egress: private behind NAT, or
+    // public (with a public IP and no inbound rule) in a NAT-less VPC.
     const natLess = vpc.egressSubnetTier === "public";
     const service = new EcsEc2Service(`${name}-web`, {
         vpcId: vpc.vpcId,
         cidrBlock: vpc.cidrBlock,
-        instanceSubnetIds: natLess ? vpc.publicSubnetIds : vpc.privateSubnetIds,
+        instanceSubnetIds: vpc.egressSubnetIds,
         instancePublicIp: natLess,
         serviceSubnetIds: vpc.privateSubnetIds,
         ingress: config.ingress,
