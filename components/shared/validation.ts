@@ -80,25 +80,3 @@ export class Problems {
         if (this.lines.length > 0) throw new ValidationError(this.subject, this.lines);
     }
 }
-
-/**
- * Parses plain arguments with a zod schema and throws one
- * {@link ValidationError} naming every bad argument. Outputs and Promises are
- * not checked (their values are unknown until deployment): strip them first
- * with {@link knownOnly}.
- */
-export function parseWith<S extends z.ZodType>(subject: string, schema: S, input: unknown): z.output<S> {
-    const result = schema.safeParse(input);
-    if (result.success) return result.data;
-    new Problems(subject).addZodIssues(result.error.issues, input).throwIfAny();
-    throw new Error("unreachable");
-}
-
-/** Copy of an args object with Output/Promise values removed, for validation. */
-export function knownOnly<T extends object>(args: T): Partial<T> {
-    const out: Partial<T> = {};
-    for (const [k, v] of Object.entries(args) as [keyof T, T[keyof T]][]) {
-        if (isKnown(v)) out[k] = v;
-    }
-    return out;
-}
