@@ -178,10 +178,12 @@ function inputHash(arch: LambdaArchitecture, modules: string): string {
     const src = path.join(HANDLER_PACKAGE_DIR, "src");
     for (const file of [
         ...listFiles(src),
+        // The environment contract the handler shares with the component.
+        path.join(PACKAGE_ROOT, "components", "imagePipeline", "handlerEnv.ts"),
         path.join(HANDLER_PACKAGE_DIR, "package.json"),
         path.join(HANDLER_PACKAGE_DIR, "package-lock.json"),
     ]) {
-        h.update(`${path.relative(HANDLER_PACKAGE_DIR, file)}\n`).update(fs.readFileSync(file));
+        h.update(`${path.relative(PACKAGE_ROOT, file)}\n`).update(fs.readFileSync(file));
     }
     for (const name of ["esbuild", "@aws-sdk/client-s3", "@aws-sdk/client-sns"]) {
         h.update(`${name}@${packageVersion(name, src)}\n`);

@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type { OutputFormat, RenditionWidths } from "./validation";
+import { HANDLER_ENV } from "./handlerEnv";
 import { RENDITION_NAMES } from "./validation";
 
 /** An IAM policy statement as AWS renders it. */
@@ -199,18 +200,7 @@ export function notificationFilters(
     }));
 }
 
-/** Environment variable names the handler reads (lambda/image-resizer/src/config.ts `ENV`). */
-export const HANDLER_ENV = {
-    rendersBucket: "RENDERS_BUCKET",
-    topicArn: "TOPIC_ARN",
-    uploadsPrefix: "UPLOADS_PREFIX",
-    rendersPrefix: "RENDERS_PREFIX",
-    renditions: "RENDITIONS",
-    formats: "OUTPUT_FORMATS",
-    quality: "QUALITY",
-    cacheControl: "CACHE_CONTROL",
-    maxInputPixels: "MAX_INPUT_PIXELS",
-} as const;
+export { HANDLER_ENV };
 
 export interface HandlerEnvironmentInput {
     readonly rendersBucket: string;

@@ -1,10 +1,11 @@
 /**
  * The resize function's configuration, read once from its environment at
  * cold start. The ImagePipeline component writes these variables (see
- * `handlerEnvironment` in components/imagePipeline/naming.ts); a bad value
+ * `handlerEnvironment` in components/imagePipeline/policies.ts); a bad value
  * fails the cold start with a message naming the variable, instead of
  * producing wrong renditions.
  */
+import { HANDLER_ENV } from "../../../components/imagePipeline/handlerEnv";
 
 /** Output encodings the function can write. */
 export const OUTPUT_FORMATS = ["webp", "jpeg", "avif", "png"] as const;
@@ -46,18 +47,8 @@ export interface ResizerConfig {
     readonly maxInputPixels: number;
 }
 
-/** Environment variable names (the component's contract with the function). */
-export const ENV = {
-    rendersBucket: "RENDERS_BUCKET",
-    topicArn: "TOPIC_ARN",
-    uploadsPrefix: "UPLOADS_PREFIX",
-    rendersPrefix: "RENDERS_PREFIX",
-    renditions: "RENDITIONS",
-    formats: "OUTPUT_FORMATS",
-    quality: "QUALITY",
-    cacheControl: "CACHE_CONTROL",
-    maxInputPixels: "MAX_INPUT_PIXELS",
-} as const;
+/** Environment variable names (the component's contract with the function, shared with it). */
+export const ENV = HANDLER_ENV;
 
 export const DEFAULT_RENDITIONS: readonly RenditionSpec[] = [
     { name: "thumbnail", width: 150 },
