@@ -43,12 +43,28 @@ export function documentedNames(markdown: string, title: "Arguments" | "Outputs"
     return names;
 }
 
+/**
+ * The Pulumi package name the Node.js plugin host derives from an npm name
+ * (`@pulumi/pulumi/cmd/run-plugin/run.js`): the scope becomes the schema's
+ * namespace, the rest (characters outside `[-a-zA-Z0-9_]` replaced by `-`)
+ * the package name in every type token. PulumiPlugin.yaml has no name field.
+ */
+export function pulumiPackageOf(npmName: string): { name: string; namespace?: string } {
+    const m = /^(@.*?\/)?(.+)$/.exec(npmName);
+    if (!m) throw new Error(`not an npm package name: ${npmName}`);
+    const name = m[2].replace(/[^-a-zA-Z0-9_]/g, "-");
+    return m[1] ? { name, namespace: m[1].slice(1, -1) } : { name };
+}
+const PULUMI_PACKAGE = pulumiPackageOf(pkg.name).name;
+
 describe("library packaging", () => {
     before(() => mocksReady);
 
     describe("package.json", () => {
-        it("is aws-webapp (the components' type-token package) at a semantic version", () => {
-            expect(pkg.name).to.equal("aws-webapp");
+        it("is @aws-webapp/aws-webapp (Pulumi package aws-webapp, the type tokens' prefix) at a semantic version", () => {
+            expect(pkg.name).to.equal("@aws-webapp/aws-webapp");
+            expect(pulumiPackageOf(pkg.name)).to.deep.equal({ name: "aws-webapp", namespace: "aws-webapp" });
+            expect(pkg.publishConfig).to.deep.equal({ access: "public", provenance: true });
             expect(pkg.version).to.match(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
             expect(read("CHANGELOG.md")).to.include(`## [${pkg.version}]`);
             expect(JSON.parse(read("policy/package.json")).version, "policy pack version").to.equal(pkg.version);
@@ -143,7 +159,7 @@ describe("library packaging", () => {
         if (analyzer) return analyzer;
         const { Analyzer } = require("@pulumi/pulumi/provider/experimental/analyzer");
         try {
-            analyzer = new Analyzer(ROOT, pkg.name, pkg, new Set(COMPONENTS));
+            analyzer = new Analyzer(ROOT, PULUMI_PACKAGE, pkg, new Set(COMPONENTS));
         } catch (e) {
             analyzerError = e;
             throw e;
@@ -194,15 +210,18 @@ describe("library packaging", () => {
             });
             const result = a.analyze();
             const { generateSchema } = require("@pulumi/pulumi/provider/experimental/schema");
+            const { name, namespace } = pulumiPackageOf(pkg.name);
             const schema = generateSchema(
-                pkg.name,
+                name,
                 pkg.version,
                 pkg.description,
                 result.components,
                 result.typeDefinitions,
                 result.dependencies,
+                namespace,
             );
             expect(schema.name).to.equal("aws-webapp");
+            expect(schema.namespace).to.equal("aws-webapp");
             expect(Object.keys(schema.resources).sort()).to.deep.equal(
                 COMPONENTS.map((c) => `aws-webapp:index:${c}`).sort(),
             );
@@ -221,7 +240,7 @@ describe("library packaging", () => {
                 expect(project.runtime.name, dir).to.equal("nodejs");
                 const source = read(`examples/${dir}/index.ts`);
                 expect(source, dir).to.match(
-                    new RegExp(`import \\{[^}]*\\b${component}\\b[^}]*\\} from "aws-webapp";`),
+                    new RegExp(`import \\{[^}]*\\b${component}\\b[^}]*\\} from "@aws-webapp/aws-webapp";`),
                 );
                 expect(source, dir).to.not.match(/from "\.\.?\//);
             }
@@ -257,6 +276,18 @@ describe("library packaging", () => {
                 diagnostics.map((d) => ts.formatDiagnostic(d, { ...host, getNewLine: () => "\n" }).trim()),
             ).to.deep.equal([]);
         });
+    });
+
+    it("pulumiPackageOf follows the plugin host's rule, which the installed SDK still applies", () => {
+        const run = fs.readFileSync(require.resolve("@pulumi/pulumi/cmd/run-plugin/run.js"), "utf8");
+        expect(run).to.include("packageJSON.name.match(/(@.*?\\/)?(.+)/)");
+        expect(run).to.include('replace(/[^-a-zA-Z0-9_]/g, "-")');
+        expect(pulumiPackageOf("@aws-webapp/components")).to.deep.equal({
+            name: "components",
+            namespace: "aws-webapp",
+        });
+        expect(pulumiPackageOf("aws-webapp")).to.deep.equal({ name: "aws-webapp" });
+        expect(pulumiPackageOf("@a/b.c")).to.deep.equal({ name: "b-c", namespace: "a" });
     });
 
     it("documentedNames reads the first column of the Arguments/Outputs tables", () => {

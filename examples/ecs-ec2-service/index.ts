@@ -1,7 +1,7 @@
 // EcsEc2Service behind an internet-facing ALB, running a public image on one
 // Graviton instance, in a SecureVpc without NAT (instances egress from the
 // public subnets with a public IP; tasks stay in the private subnets).
-import { EcsEc2Service, SecureVpc } from "aws-webapp";
+import { EcsEc2Service, SecureVpc } from "@aws-webapp/aws-webapp";
 
 const vpc = new SecureVpc("app", { natStrategy: "None" });
 

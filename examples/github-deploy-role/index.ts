@@ -2,7 +2,7 @@
 // Run this once per account with administrator credentials (a bootstrap
 // stack), then store the ARNs as the repository variables AWS_DEPLOY_ROLE_ARN
 // and AWS_PREVIEW_ROLE_ARN.
-import { GithubDeployRole } from "aws-webapp";
+import { GithubDeployRole } from "@aws-webapp/aws-webapp";
 
 const repository = "my-org/aws-webapp";
 

@@ -1,6 +1,6 @@
 // ImagePipeline: uploads under uploads/ are resized into renders/ by a
 // Lambda, which announces each rendition on an SNS topic (email here).
-import { ImagePipeline } from "aws-webapp";
+import { ImagePipeline } from "@aws-webapp/aws-webapp";
 
 const images = new ImagePipeline("images", {
     renditionWidths: { thumbnail: 160, medium: 800, large: 1600 },

@@ -1,7 +1,7 @@
 // PostgresDb in a SecureVpc's isolated subnets, reachable only from one
 // application security group; the master password lives in Secrets Manager.
 import * as aws from "@pulumi/aws";
-import { PostgresDb, SecureVpc } from "aws-webapp";
+import { PostgresDb, SecureVpc } from "@aws-webapp/aws-webapp";
 
 const zones = 2;
 const vpc = new SecureVpc("data", { natStrategy: "None", availabilityZoneCount: zones });

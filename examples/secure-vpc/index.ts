@@ -1,6 +1,6 @@
 // SecureVpc on its own: public, private and isolated subnets over two zones,
 // one NAT gateway (a cost/availability trade-off), flow logs kept 30 days.
-import { SecureVpc } from "aws-webapp";
+import { SecureVpc } from "@aws-webapp/aws-webapp";
 
 const vpc = new SecureVpc("main", {
     cidrBlock: "10.20.0.0/16",
