@@ -34,6 +34,24 @@ export interface Registration {
     readonly ignoreChanges: string[];
     /** Physical id the mock assigned (what `resource.id` resolves to; "" for components). */
     readonly id: string;
+    /** The `aliases` option as the engine received it (see {@link AliasRecord}). */
+    readonly aliases: AliasRecord[];
+}
+
+/**
+ * One alias of a registration: a whole old URN, or a spec whose unset parts
+ * default to the resource's own (name, type, stack, project, parent).
+ */
+export interface AliasRecord {
+    readonly urn?: string;
+    readonly name?: string;
+    readonly type?: string;
+    readonly stack?: string;
+    readonly project?: string;
+    /** Old parent's URN ("" with `noParent` or when not given). */
+    readonly parentUrn?: string;
+    /** The old resource had no parent (it sat under the stack). */
+    readonly noParent?: boolean;
 }
 
 /** The resources registered since the last {@link record}/{@link reset}. */
@@ -580,11 +598,30 @@ export async function installMocks(stack = "test", project = "aws-webapp"): Prom
                     secretInputs: secretKeys(req.getObject()?.toJavaScript?.() ?? {}),
                     ignoreChanges: req.getIgnorechangesList?.() ?? [],
                     id: p?.id ?? "",
+                    aliases: aliasRecords(req.getAliasesList?.() ?? [], req.getAliasurnsList?.() ?? []),
                 });
             }
             callback(err, res);
         });
     };
+}
+
+/** The request's aliases (specs, or plain URNs) as {@link AliasRecord}s; empty strings mean "unset". */
+function aliasRecords(aliases: any[], urns: string[]): AliasRecord[] {
+    const specs = aliases.map((a): AliasRecord => {
+        if (a.getUrn?.()) return { urn: a.getUrn() };
+        const s = a.getSpec();
+        const set = (v: string) => (v === "" ? undefined : v);
+        return {
+            name: set(s.getName()),
+            type: set(s.getType()),
+            stack: set(s.getStack()),
+            project: set(s.getProject()),
+            parentUrn: set(s.getParenturn()),
+            noParent: s.getNoparent() === true,
+        };
+    });
+    return [...specs, ...urns.map((urn) => ({ urn }))];
 }
 
 /** Pulumi's wire marker for a secret value. */
