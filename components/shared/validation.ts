@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import type { Check } from "./checks";
 
 /**
  * Raised when a component's arguments or the stack configuration are invalid.
@@ -49,6 +50,39 @@ export class Problems {
     expect(ok: boolean, key: string, value: unknown, expected: string): this {
         if (!ok) this.lines.push(`${key}: ${show(value)} ${expected}`);
         return this;
+    }
+
+    /**
+     * Records `key: <value> <message>` when `check` fails; returns whether it
+     * passed (so a caller can skip checks that depend on this value).
+     */
+    check(key: string, value: unknown, check: Check): boolean {
+        const problem = check(value);
+        if (problem !== undefined) this.lines.push(`${key}: ${show(value)} ${problem}`);
+        return problem === undefined;
+    }
+
+    /**
+     * Checks a list: records `key: <value> is not a list: expected a list of
+     * <what>` when it is not an array, `key: … has too many entries: expected
+     * at most <max> <what>` when it is longer than `max`, and
+     * `key[i]: <element> <message>` for every element that fails `element`.
+     * Returns whether every check passed.
+     */
+    checkEach(key: string, list: unknown, element: Check, what: string, max = Infinity): boolean {
+        if (!Array.isArray(list)) {
+            this.lines.push(`${key}: ${show(list)} is not a list: expected a list of ${what}`);
+            return false;
+        }
+        let ok = true;
+        if (list.length > max) {
+            this.lines.push(`${key}: ${show(list)} has too many entries: expected at most ${max} ${what}`);
+            ok = false;
+        }
+        list.forEach((item, i) => {
+            ok = this.check(`${key}[${i}]`, item, element) && ok;
+        });
+        return ok;
     }
 
     /** Records a free-form problem line. */
