@@ -74,6 +74,7 @@ describe("library packaging", () => {
             expect(pkg.types).to.equal("lib/index.d.ts");
             expect(pkg.exports).to.deep.equal({
                 ".": { types: "./lib/index.d.ts", default: "./lib/index.js" },
+                "./testing": { types: "./lib/testing/index.d.ts", default: "./lib/testing/index.js" },
                 "./package.json": "./package.json",
             });
             // tsconfig.build.json compiles components/ into lib/: components/index.ts -> lib/index.js.

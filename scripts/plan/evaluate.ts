@@ -1,7 +1,7 @@
 /**
  * Runs the real program (index.ts) of a stack with its real
- * Pulumi.<stack>.yaml under the recording mock engine of the test harness:
- * no CLI, no credentials, no network.
+ * Pulumi.<stack>.yaml under the recording mock engine of the public testing
+ * module (components/testing): no CLI, no credentials, no network.
  */
 import * as fs from "fs";
 import type { PlanResource } from "./model";
@@ -81,10 +81,10 @@ export interface Evaluation {
 }
 
 /**
- * Evaluates a stack of the repository at `root` (the harness's ROOT). The
- * harness is loaded lazily: importing it sets the mock engine up, which
- * `--from-preview` does not need. A bad configuration rejects with the
- * program's own ValidationError.
+ * Evaluates a stack of the repository at `root` under the public testing
+ * module's mock engine (see ./stack.ts), loaded lazily: `--from-preview`
+ * does not need it. A bad configuration rejects with the program's own
+ * ValidationError.
  * @param overrides config keys to replace (full `ns:key` names)
  */
 export async function evaluate(
@@ -94,21 +94,8 @@ export async function evaluate(
 ): Promise<Evaluation> {
     const stacks = listStacks(root);
     if (!stacks.includes(stack)) throw new UnknownStackError(stack, stacks);
-    const harness = require("../../test/harness/stack") as typeof import("../../test/harness/stack");
-    // The harness installs the mocks when imported, asynchronously: installing them again
-    // before that finished would wrap the same monitor twice and record every resource twice.
-    await (require("../../test/harness/mocks") as typeof import("../../test/harness/mocks")).mocksReady;
-    // The engine captures a stack trace per resource; mapping each through ts-node's
-    // source-map-support costs about a second per evaluation, and no trace is shown.
-    const errors = Error as { prepareStackTrace?: unknown };
-    const prepare = errors.prepareStackTrace;
-    errors.prepareStackTrace = undefined;
-    let evaluation: Awaited<ReturnType<typeof harness.evaluateStack>>;
-    try {
-        evaluation = await harness.evaluateStack(stack, overrides);
-    } finally {
-        errors.prepareStackTrace = prepare;
-    }
+    const { evaluateStack } = require("./stack") as typeof import("./stack");
+    const evaluation = await evaluateStack(stack, overrides, root);
     const { recording, outputs } = evaluation;
     const stable = symbolize(recording.resources);
     const resources = recording.resources.map((r): PlanResource => ({
