@@ -20,3 +20,12 @@ export {
     LambdaArchitecture,
     OutputFormat,
 } from "./imagePipeline";
+export {
+    StaticSite,
+    type StaticSiteArgs,
+    ApiOriginProtocol,
+    PriceClass,
+    cloudFrontReadStatement,
+    contentSecurityPolicy,
+    securityHeaders,
+} from "./cdn";

@@ -18,7 +18,15 @@ const pkg = JSON.parse(read("package.json"));
 const lock = JSON.parse(read("package-lock.json"));
 
 /** The five components of ARCHITECTURE.md plus the delivery one. */
-const COMPONENTS = ["SecureVpc", "EcsEc2Service", "PostgresDb", "ImagePipeline", "BillingAlarm", "GithubDeployRole"];
+const COMPONENTS = [
+    "SecureVpc",
+    "EcsEc2Service",
+    "PostgresDb",
+    "ImagePipeline",
+    "BillingAlarm",
+    "GithubDeployRole",
+    "StaticSite",
+];
 const EXAMPLES: Record<string, string> = {
     SecureVpc: "secure-vpc",
     EcsEc2Service: "ecs-ec2-service",

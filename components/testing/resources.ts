@@ -127,6 +127,16 @@ export function computedOutputs(c: RemoteContext): Record<string, Computed> {
             bucketRegionalDomainName: `${i.bucket ?? n}.s3.${c.region}.amazonaws.com`,
             region: c.region,
         }),
+        "aws:cloudfront/distribution:Distribution": (_n, _i, id) => ({
+            arn: `arn:aws:cloudfront::${c.accountId}:distribution/${id}`,
+            domainName: `d${hex(c.serial, 13)}.cloudfront.net`,
+            hostedZoneId: "Z2FDTNDATAQYW2",
+            status: "Deployed",
+        }),
+        "aws:cloudfront/function:Function": (n, i) => ({
+            arn: `arn:aws:cloudfront::${c.accountId}:function/${i.name ?? n}`,
+            liveStage: "LIVE",
+        }),
         "aws:lambda/function:Function": (n, i) => ({
             arn: arn(c, "lambda", `function:${i.name ?? n}`),
             invokeArn: `arn:aws:apigateway:${c.region}:lambda:path/2015-03-31/functions/${arn(c, "lambda", `function:${i.name ?? n}`)}/invocations`,
@@ -206,6 +216,7 @@ export function physicalId(c: MockContext, type: string, name: string): string {
         "aws:ec2/vpc:Vpc": "vpc-",
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg-",
         "aws:kms/key:Key": "",
+        "aws:cloudfront/distribution:Distribution": "E",
     };
     const p = prefixes[type];
     if (p !== undefined) return `${p}${hex(c.serial, 17)}`;

@@ -19,10 +19,14 @@ export function unwrapSecrets(value: any): any {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
-/** Top-level keys whose values are secrets. */
+/** True when a value is a secret or holds one in a list or object (the engine then encrypts the whole key). */
+const holdsSecret = (value: any): boolean =>
+    isSecret(value) || (value !== null && typeof value === "object" && Object.values(value).some(holdsSecret));
+
+/** Top-level keys whose values are secrets or hold one. */
 export function secretKeys(raw: Record<string, any>): string[] {
     return Object.entries(raw)
-        .filter(([, v]) => isSecret(v))
+        .filter(([, v]) => holdsSecret(v))
         .map(([k]) => k);
 }
 
