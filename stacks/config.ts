@@ -99,6 +99,11 @@ export const environmentSchema = z
         cpuTargetPercent: int(10, 95)
             .default(70)
             .describe("Target average CPU utilisation for service auto scaling (%)."),
+        containerInsights: oneOf(["enabled", "disabled", "enhanced"])
+            .default("enabled")
+            .describe(
+                "ECS Container Insights on the cluster: enabled, disabled or enhanced (billed as custom metrics: about 9.60 USD a month for a cluster with one service).",
+            ),
         image: str("a container image reference")
             .regex(/^[a-z0-9./:@_-]+$/i, { error: "is not a container image reference" })
             .optional()

@@ -126,6 +126,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         minTasks: config.minTasks,
         maxTasks: config.maxTasks,
         cpuTargetPercent: config.cpuTargetPercent,
+        containerInsights: config.containerInsights,
         logRetentionDays: config.logRetentionDays,
         ...(config.image ? { image: config.image } : { buildContext: "app" }),
         environment: {

@@ -6,12 +6,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { buildPlan, Plan, PlanInput } from "./build";
+import { buildPlan, Plan, PlanInput, regionOf } from "./build";
 import { diffPlans, renderDiff } from "./diff";
 import { evaluate, UnknownStackError } from "./evaluate";
 import { architectureFile, costSummaryFile, renderArchitecture, renderCostSummary } from "./markdown";
 import type { PlanDocument } from "./model";
-import { loadPrices, PriceTable } from "./prices";
+import { pricesForRegion } from "./prices";
 import { readPreview } from "./preview";
 import { renderReport } from "./report";
 
@@ -44,7 +44,8 @@ options:
   --config <ns:key=value>  override a config key (repeatable; nothing is written)
   --out <file>             write the architecture document to this file
   --no-write               write nothing
-  --strict                 exit 2 when anything could not be priced
+  --strict                 exit 2 when anything could not be priced, or the stack's
+                           region has no price table (pricing/<region>.json)
   -h, --help               this text`;
 
 const OPTIONS = {
@@ -137,14 +138,21 @@ function readPlanFile(full: string, shown: string): PlanDocument {
     return doc as PlanDocument;
 }
 
-async function baseOf(io: Io, target: string, prices: PriceTable): Promise<{ doc: PlanDocument; label: string }> {
+/** The plan of an input, priced with the table of its region (flagged when there is none). */
+function planOf(io: Io, input: PlanInput): Plan {
+    const { prices, missingRegion } = pricesForRegion(io.root, regionOf(input));
+    if (missingRegion) io.stderr(`note: no price table for ${missingRegion}; priced with ${prices.region} prices`);
+    return buildPlan(input, prices, missingRegion);
+}
+
+async function baseOf(io: Io, target: string): Promise<{ doc: PlanDocument; label: string }> {
     const full = path.resolve(io.cwd, target);
     if (target.endsWith(".json") || (fs.existsSync(full) && fs.statSync(full).isFile())) {
         if (!fs.existsSync(full)) throw new UsageError(`--diff ${target}: no such file`);
         return { doc: readPlanFile(full, target), label: `the saved plan ${target}` };
     }
     const input = await fromStack(io, target, {});
-    return { doc: buildPlan(input, prices).doc, label: `stack ${target}` };
+    return { doc: planOf(io, input).doc, label: `stack ${target}` };
 }
 
 function write(io: Io, file: string, text: string): void {
@@ -177,12 +185,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         if (preview !== undefined && Object.keys(overrides).length > 0)
             throw new UsageError("--config applies to an evaluated stack, not to --from-preview");
 
-        const prices = loadPrices(io.root);
         const input = preview !== undefined ? fromPreview(io, preview, stack) : await fromStack(io, stack!, overrides);
-        const plan: Plan = buildPlan(input, prices);
+        const plan: Plan = planOf(io, input);
 
         if (o.diff !== undefined) {
-            const base = await baseOf(io, o.diff, prices);
+            const base = await baseOf(io, o.diff);
             const d = diffPlans(base.doc, plan.doc);
             io.stdout(o.json ? JSON.stringify(d, null, 2) : renderDiff(d, base.label));
         } else if (o.json) {
@@ -202,8 +209,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
                 write(io, path.join(io.root, costSummaryFile(input.stack)), renderCostSummary(plan));
             }
         }
-        if (o.strict && plan.cost.unpriced.length > 0) {
-            io.stderr(`--strict: ${plan.cost.unpriced.length} unpriced item(s)`);
+        const missingRegion = plan.doc.prices.missingRegion;
+        if (o.strict && (plan.cost.unpriced.length > 0 || missingRegion)) {
+            if (plan.cost.unpriced.length > 0) io.stderr(`--strict: ${plan.cost.unpriced.length} unpriced item(s)`);
+            if (missingRegion)
+                io.stderr(`--strict: no price table for ${missingRegion} (pricing/${missingRegion}.json)`);
             return 2;
         }
         return 0;

@@ -594,12 +594,58 @@ function usage(key: keyof PriceTable["usage"]["rates"] | string, label: string, 
     };
 }
 
+/** The family of a task definition ARN (`...:task-definition/<family>:<revision>`). */
+function taskFamily(arn: string | undefined): string | undefined {
+    return arn === undefined ? undefined : /task-definition\/([^:/]+)(?::\d+)?$/.exec(arn)?.[1];
+}
+
+/**
+ * Container Insights (standard) publishes custom metrics per cluster, per
+ * service and per task definition family of the cluster's services; enhanced
+ * observability is billed per observation and reported unpriced.
+ */
 function ecsCluster(r: PlanResource, ctx: CostContext): void {
     const settings = list(r.inputs.settings) ?? [];
-    const insights = settings.some(
-        (s) => str(at(s, "name")) === "containerInsights" && /^(enabled|enhanced)$/.test(str(at(s, "value")) ?? ""),
-    );
-    if (insights) usage("containerInsights", "ECS Container Insights (billed by use)", "cluster")(r, ctx);
+    const insights = settings
+        .filter((s) => str(at(s, "name")) === "containerInsights")
+        .map((s) => str(at(s, "value")))
+        .find((v) => v !== undefined);
+    if (insights === "enhanced") {
+        ctx.cannotPrice(r, "Container Insights with enhanced observability is billed per observation");
+        return;
+    }
+    if (insights !== "enabled") return;
+    const p = ctx.prices.containerInsights;
+    const services = ctx.graph
+        .ofType("aws:ecs/service:Service")
+        .filter((s) => ctx.graph.dependenciesOf(s, "aws:ecs/cluster:Cluster").some((c) => c.urn === r.urn));
+    const families = new Set(services.map((s) => taskFamily(str(s.inputs.taskDefinition)) ?? s.name));
+    ctx.charge(r, {
+        key: "cloudwatch:container-insights",
+        label: "Container Insights metrics (custom metrics)",
+        unit: "metric",
+        quantity: p.clusterMetrics + services.length * p.serviceMetrics + families.size * p.taskFamilyMetrics,
+        ...ctx.monthly(ctx.prices.cloudwatch.customMetricMonthly),
+    });
+}
+
+/** VPC flow logs: the table's estimate of an idle VPC's volume for the traffic type, ingested and kept a month. */
+function flowLog(r: PlanResource, ctx: CostContext): void {
+    const p = ctx.prices.flowLogs;
+    const traffic = (str(r.inputs.trafficType) ?? "ALL") as keyof typeof p.idleGbMonth;
+    const gb = p.idleGbMonth[traffic];
+    if (gb === undefined) {
+        ctx.cannotPrice(r, `flow log traffic type ${traffic} has no volume estimate`);
+        return;
+    }
+    const s3 = str(r.inputs.logDestinationType) === "s3";
+    ctx.charge(r, {
+        key: s3 ? "logs:flow-logs-s3" : "logs:flow-logs",
+        label: `VPC flow logs to ${s3 ? "S3" : "CloudWatch Logs"} (${traffic}, estimated idle volume)`,
+        unit: "GB",
+        quantity: gb,
+        ...ctx.monthly(s3 ? p.gbIngestedS3 : p.gbIngested + p.gbStoredMonth, "GB-"),
+    });
 }
 
 function apiGateway(r: PlanResource, ctx: CostContext): void {
@@ -631,6 +677,7 @@ export const RULES: Readonly<Record<string, (r: PlanResource, ctx: CostContext) 
     "aws:servicediscovery/instance:Instance": (r, ctx) => cloudMapInstances(ctx, r, 1),
     "aws:ecs/service:Service": ecsService,
     "aws:ecs/cluster:Cluster": ecsCluster,
+    "aws:ec2/flowLog:FlowLog": flowLog,
     "aws:cloudwatch/metricAlarm:MetricAlarm": metricAlarm,
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": simple(
         "cloudwatch:composite",
@@ -715,6 +762,7 @@ const ORDER = [
     "route53",
     "cloudmap",
     "cloudwatch",
+    "logs:",
     "usage:",
 ];
 

@@ -87,7 +87,13 @@ export interface PlanDocument {
     readonly version: 1;
     readonly stack: string;
     readonly source: PlanSource;
-    readonly prices: { readonly file: string; readonly region: string; readonly takenOn: string };
+    readonly prices: {
+        readonly file: string;
+        readonly region: string;
+        readonly takenOn: string;
+        /** The stack's region when it has no price table (`region` then is the fallback's). */
+        readonly missingRegion?: string;
+    };
     readonly resources: readonly (PlanResource & { readonly properties: Record<string, string> })[];
     readonly counts: Record<string, number>;
     readonly outputs: Record<string, unknown>;

@@ -2,15 +2,31 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 
-/** The repository's price table (us-east-1 on-demand list prices). */
-export const PRICE_FILE = path.join("pricing", "us-east-1.json");
+/** Folder of the price tables, one file per region (`pricing/<region>.json`). */
+export const PRICE_DIR = "pricing";
+/** The region whose table prices a stack of a region without one (flagged, never silent). */
+export const FALLBACK_REGION = "us-east-1";
+
+/** The table file of a region, relative to the repository root (forward slashes). */
+export function priceFile(region: string): string {
+    return `${PRICE_DIR}/${region}.json`;
+}
+
+/** Regions that have a price table. */
+export function pricedRegions(root: string): string[] {
+    return fs
+        .readdirSync(path.join(root, PRICE_DIR))
+        .filter((f) => /^[a-z]{2}(-[a-z]+)+-\d+\.json$/.test(f))
+        .map((f) => f.replace(/\.json$/, ""))
+        .sort();
+}
 
 const usd = z.number().nonnegative();
 const table = z.record(z.string(), usd);
 const section = <T extends z.ZodRawShape>(shape: T) =>
     z.object({ source: z.url(), note: z.string().optional(), ...shape });
 
-/** Shape of pricing/us-east-1.json: every section names the AWS page its figures come from. */
+/** Shape of a pricing/<region>.json: every section names the AWS page its figures come from. */
 export const priceTableSchema = z.object({
     region: z.string(),
     currency: z.literal("USD"),
@@ -54,7 +70,23 @@ export const priceTableSchema = z.object({
         highResolutionAlarmMetricMonthly: usd,
         compositeAlarmMonthly: usd,
         dashboardMonthly: usd,
+        customMetricMonthly: usd,
         freeTier: z.object({ alarmMetrics: z.number(), dashboards: z.number() }),
+    }),
+    containerInsights: section({
+        clusterMetrics: z.number().int().nonnegative(),
+        serviceMetrics: z.number().int().nonnegative(),
+        taskFamilyMetrics: z.number().int().nonnegative(),
+    }),
+    flowLogs: section({
+        gbIngested: usd,
+        gbIngestedS3: usd,
+        gbStoredMonth: usd,
+        idleGbMonth: z.object({
+            ALL: z.number().nonnegative(),
+            ACCEPT: z.number().nonnegative(),
+            REJECT: z.number().nonnegative(),
+        }),
     }),
     secretsManager: section({ secretMonthly: usd }),
     kms: section({ keyMonthly: usd }),
@@ -65,13 +97,31 @@ export const priceTableSchema = z.object({
 
 export type PriceTable = z.output<typeof priceTableSchema>;
 
-/** Reads and checks the price table; a malformed table is an error, never a silent zero. */
-export function loadPrices(root: string): PriceTable {
-    const file = path.join(root, PRICE_FILE);
-    const parsed = priceTableSchema.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
+/**
+ * Reads and checks the price table of a region; a malformed table is an
+ * error, never a silent zero. The table's own `region` must match its file.
+ */
+export function loadPrices(root: string, region: string = FALLBACK_REGION): PriceTable {
+    const file = priceFile(region);
+    const parsed = priceTableSchema.safeParse(JSON.parse(fs.readFileSync(path.join(root, file), "utf8")));
     if (!parsed.success) {
         const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
-        throw new Error(`${PRICE_FILE} is malformed:\n${lines.join("\n")}`);
+        throw new Error(`${file} is malformed:\n${lines.join("\n")}`);
     }
+    if (parsed.data.region !== region) throw new Error(`${file} holds the prices of ${parsed.data.region}`);
     return parsed.data;
+}
+
+/** The prices a stack in `region` is priced with. */
+export interface RegionPrices {
+    readonly prices: PriceTable;
+    /** The stack's region when it has no table and the fallback's prices stand in. */
+    readonly missingRegion?: string;
+}
+
+/** The region's table, or the fallback region's, flagged, for a region without one. */
+export function pricesForRegion(root: string, region: string | undefined): RegionPrices {
+    const wanted = region ?? FALLBACK_REGION;
+    if (pricedRegions(root).includes(wanted)) return { prices: loadPrices(root, wanted) };
+    return { prices: loadPrices(root, FALLBACK_REGION), missingRegion: wanted };
 }

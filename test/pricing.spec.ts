@@ -1,0 +1,238 @@
+import { expect } from "chai";
+import { mocksReady } from "./harness/mocks";
+import { Io, main } from "../scripts/plan";
+import { priceResources } from "../scripts/plan/cost";
+import type { PlanDocument, PlanResource } from "../scripts/plan/model";
+import { FALLBACK_REGION, loadPrices, pricedRegions, pricesForRegion } from "../scripts/plan/prices";
+import { ROOT } from "../scripts/plan/cli";
+import { hourlyPrices, type Offer, refreshTable } from "../scripts/refresh-prices";
+
+/** The regions the docs name: each has its own table. */
+const DOCUMENTED = ["ap-southeast-1", "eu-central-1", "eu-west-1", "us-east-1", "us-west-2"];
+const base = loadPrices(ROOT);
+
+let serial = 0;
+function res(type: string, name: string, inputs: Record<string, unknown> = {}, extra: Partial<PlanResource> = {}) {
+    serial += 1;
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:test::aws-webapp::${type}::${name}`,
+        id: `id-${serial}`,
+        parent: "",
+        custom: true,
+        protect: false,
+        dependencies: [],
+        inputs,
+        ...extra,
+    } as PlanResource;
+}
+
+function captureIo(): Io & { out: string[]; err: string[] } {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), root: ROOT, cwd: ROOT };
+}
+
+describe("pricing: one table per region", () => {
+    it("has a dated table for every region the docs name, each listing the same types as us-east-1", () => {
+        expect(pricedRegions(ROOT)).to.include.members(DOCUMENTED);
+        for (const region of pricedRegions(ROOT)) {
+            const t = loadPrices(ROOT, region);
+            expect(t.region, region).to.equal(region);
+            expect(t.takenOn, region).to.match(/^\d{4}-\d{2}-\d{2}$/);
+            expect(Object.keys(t.ec2.hourly), region).to.deep.equal(Object.keys(base.ec2.hourly));
+            expect(Object.keys(t.rds.hourly), region).to.deep.equal(Object.keys(base.rds.hourly));
+        }
+    });
+
+    it("prices the regions differently where AWS does (NAT gateway, EC2, RDS)", () => {
+        const eu = loadPrices(ROOT, "eu-west-1");
+        expect(eu.natGateway.hourly).to.be.greaterThan(base.natGateway.hourly);
+        expect(eu.ec2.hourly["t4g.micro"]).to.be.greaterThan(base.ec2.hourly["t4g.micro"]);
+        expect(eu.rds.hourly["db.t4g.micro"]).to.be.greaterThan(base.rds.hourly["db.t4g.micro"]);
+    });
+
+    it("stands the fallback in for a region without a table, and says which region is missing", () => {
+        expect(pricesForRegion(ROOT, "eu-west-1")).to.deep.equal({ prices: loadPrices(ROOT, "eu-west-1") });
+        const missing = pricesForRegion(ROOT, "ca-central-1");
+        expect(missing.missingRegion).to.equal("ca-central-1");
+        expect(missing.prices.region).to.equal(FALLBACK_REGION);
+        expect(() => loadPrices(ROOT, "xx-nowhere-1")).to.throw(/ENOENT/);
+    });
+});
+
+describe("pricing: the plan of a stack in another region", function () {
+    this.timeout(60000);
+    before(() => mocksReady);
+
+    async function plan(region: string, strict = false) {
+        const io = captureIo();
+        const argv = [
+            "dev",
+            "--config",
+            `aws:region=${region}`,
+            "--json",
+            "--no-write",
+            ...(strict ? ["--strict"] : []),
+        ];
+        const code = await main(argv, io);
+        return {
+            code,
+            io,
+            doc: code === 0 || code === 2 ? (JSON.parse(io.out.join("\n")) as PlanDocument) : undefined,
+        };
+    }
+
+    it("prices a stack in eu-west-1 from eu-west-1 prices", async () => {
+        const { code, doc } = await plan("eu-west-1");
+        expect(code).to.equal(0);
+        expect(doc!.prices).to.deep.equal({
+            file: "pricing/eu-west-1.json",
+            region: "eu-west-1",
+            takenOn: loadPrices(ROOT, "eu-west-1").takenOn,
+        });
+        const rds = doc!.costItems.find((i) => i.key.startsWith("rds:") && i.key.includes("db.t4g.micro"));
+        expect(rds?.rate).to.equal(`$${loadPrices(ROOT, "eu-west-1").rds.hourly["db.t4g.micro"]}/h`);
+    });
+
+    it("flags a region without a table in the plan, and --strict refuses it (exit 2)", async () => {
+        const strict = await plan("ca-central-1", true);
+        expect(strict.code).to.equal(2);
+        expect(strict.doc!.prices).to.include({ region: "us-east-1", missingRegion: "ca-central-1" });
+        expect(strict.doc!.notes[0]).to.match(/^No price table for ca-central-1: priced with us-east-1 prices/);
+        expect(strict.io.err.join("\n")).to.include("--strict: no price table for ca-central-1");
+    });
+});
+
+describe("pricing: Container Insights and flow logs are not free", () => {
+    const p = base.containerInsights;
+    const metric = base.cloudwatch.customMetricMonthly;
+
+    function cluster(value: string | undefined) {
+        return res("aws:ecs/cluster:Cluster", "cluster", {
+            settings: value === undefined ? [] : [{ name: "containerInsights", value }],
+        });
+    }
+
+    it("prices Container Insights per cluster, service and task family as custom metrics", () => {
+        const c = cluster("enabled");
+        const service = (name: string, family: string) =>
+            res(
+                "aws:ecs/service:Service",
+                name,
+                { taskDefinition: `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:3` },
+                { dependencies: [c.urn] },
+            );
+        const other = res("aws:ecs/service:Service", "elsewhere", {}, { dependencies: [] });
+        const cost = priceResources([c, service("api", "api"), service("web", "web"), other], base);
+        const line = cost.items.find((i) => i.key === "cloudwatch:container-insights");
+        const metrics = p.clusterMetrics + 2 * p.serviceMetrics + 2 * p.taskFamilyMetrics;
+        expect(line).to.include({ quantity: metrics, monthlyUsd: Math.round(metrics * metric * 100) / 100 });
+        expect(metrics * metric, "several USD a month").to.be.greaterThan(5);
+    });
+
+    it("prices nothing with Container Insights off, and reports enhanced observability as unpriced", () => {
+        for (const off of [undefined, "disabled"])
+            expect(priceResources([cluster(off)], base).items, String(off)).to.deep.equal([]);
+        const enhanced = priceResources([cluster("enhanced")], base);
+        expect(enhanced.unpriced.map((u) => u.reason)).to.deep.equal([
+            "Container Insights with enhanced observability is billed per observation",
+        ]);
+    });
+
+    it("prices flow logs by the idle volume of their traffic type and destination", () => {
+        const f = base.flowLogs;
+        const cost = (inputs: Record<string, unknown>) =>
+            priceResources([res("aws:ec2/flowLog:FlowLog", "flow", inputs)], base).items[0];
+        expect(cost({ trafficType: "ALL", logDestinationType: "cloud-watch-logs" })).to.include({
+            key: "logs:flow-logs",
+            quantity: f.idleGbMonth.ALL,
+            monthlyUsd: Math.round(f.idleGbMonth.ALL * (f.gbIngested + f.gbStoredMonth) * 100) / 100,
+        });
+        expect(cost({ trafficType: "REJECT" }).quantity).to.equal(f.idleGbMonth.REJECT);
+        expect(cost({ trafficType: "ALL", logDestinationType: "s3" })).to.include({
+            key: "logs:flow-logs-s3",
+            monthlyUsd: Math.round(f.idleGbMonth.ALL * f.gbIngestedS3 * 100) / 100,
+        });
+    });
+});
+
+describe("pricing: refresh from the AWS Price List bulk offer files", () => {
+    /** A bulk offer file in the Price List's shape, cut down to a few products. */
+    function offer(products: { sku: string; attributes: Record<string, string>; usd: string; unit?: string }[]): Offer {
+        return {
+            publicationDate: "2026-11-20T18:00:00Z",
+            products: Object.fromEntries(products.map((p) => [p.sku, { sku: p.sku, attributes: p.attributes }])),
+            terms: {
+                OnDemand: Object.fromEntries(
+                    products.map((p) => [
+                        p.sku,
+                        {
+                            [`${p.sku}.JRTCKXETXF`]: {
+                                priceDimensions: {
+                                    [`${p.sku}.JRTCKXETXF.6YS6EN2CT7`]: {
+                                        unit: p.unit ?? "Hrs",
+                                        pricePerUnit: { USD: p.usd },
+                                    },
+                                },
+                            },
+                        },
+                    ]),
+                ),
+            },
+        };
+    }
+    const linux = { operatingSystem: "Linux", tenancy: "Shared", preInstalledSw: "NA", capacitystatus: "Used" };
+    const ec2 = offer([
+        { sku: "A", attributes: { ...linux, instanceType: "t4g.micro", regionCode: "eu-west-1" }, usd: "0.0092000000" },
+        { sku: "B", attributes: { ...linux, instanceType: "t4g.micro", operatingSystem: "Windows" }, usd: "0.5" },
+        { sku: "C", attributes: { ...linux, instanceType: "t4g.micro", tenancy: "Dedicated" }, usd: "0.9" },
+        {
+            sku: "D",
+            attributes: { ...linux, instanceType: "t4g.small", capacitystatus: "UnusedCapacityReservation" },
+            usd: "0.7",
+        },
+        { sku: "E", attributes: { ...linux, instanceType: "t4g.small", regionCode: "eu-west-1" }, usd: "0.0184000000" },
+        { sku: "F", attributes: { ...linux, instanceType: "t4g.medium", regionCode: "us-east-1" }, usd: "0.0336" },
+    ]);
+    const rds = offer([
+        {
+            sku: "R",
+            attributes: { instanceType: "db.t4g.micro", databaseEngine: "PostgreSQL", deploymentOption: "Single-AZ" },
+            usd: "0.0180000000",
+        },
+        {
+            sku: "S",
+            attributes: { instanceType: "db.t4g.micro", databaseEngine: "PostgreSQL", deploymentOption: "Multi-AZ" },
+            usd: "0.036",
+        },
+        {
+            sku: "T",
+            attributes: { instanceType: "db.t4g.micro", databaseEngine: "MySQL", deploymentOption: "Single-AZ" },
+            usd: "0.017",
+        },
+    ]);
+
+    it("reads on-demand Linux shared-tenancy instance-hours of the region, nothing else", () => {
+        expect([...hourlyPrices(ec2, "ec2", "eu-west-1")]).to.deep.equal([
+            ["t4g.micro", 0.0092],
+            ["t4g.small", 0.0184],
+        ]);
+        expect([...hourlyPrices(rds, "rds", "eu-west-1")]).to.deep.equal([["db.t4g.micro", 0.018]]);
+    });
+
+    it("re-prices only the listed types, keeps and reports the rest, and dates the table by the offers", () => {
+        const table = loadPrices(ROOT, "eu-west-1");
+        const { table: fresh, missing } = refreshTable(table, { ec2, rds });
+        expect(fresh.takenOn).to.equal("2026-11-20");
+        expect(fresh.ec2.hourly["t4g.micro"]).to.equal(0.0092);
+        expect(fresh.ec2.hourly["t4g.medium"], "another region's product is ignored").to.equal(
+            table.ec2.hourly["t4g.medium"],
+        );
+        expect(fresh.rds.hourly["db.t4g.micro"]).to.equal(0.018);
+        expect(missing).to.include("ec2 t4g.medium").and.not.include("ec2 t4g.micro");
+        expect(Object.keys(fresh.ec2.hourly)).to.deep.equal(Object.keys(table.ec2.hourly));
+        expect(fresh.natGateway).to.deep.equal(table.natGateway);
+    });
+});
