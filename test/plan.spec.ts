@@ -474,6 +474,10 @@ describe("plan: --from-preview (pulumi preview --json)", () => {
             "waf:rule": 5,
             "cloudwatch:alarm-metric": 1.2,
             "cloudwatch:dashboard": 3,
+            // Container Insights on the cluster: 11 cluster + 13 service + 8 task-family metrics.
+            "cloudwatch:container-insights": usd(32 * 0.3),
+            // Flow logs (ALL) to CloudWatch Logs: 0.5 GB estimated idle volume, ingested and stored.
+            "logs:flow-logs": usd(0.5 * (0.5 + 0.03)),
         };
         const priced = Object.fromEntries(
             doc.costItems.filter((i) => i.monthlyUsd > 0).map((i) => [i.key, i.monthlyUsd]),
