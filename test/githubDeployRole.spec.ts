@@ -2,9 +2,15 @@ import { ACCOUNT_ID, failsBeforeRegistering, mocksReady, record, valueOf } from 
 import { expect } from "chai";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
-import { GithubDeployRole, GithubDeployRoleArgs } from "../components/github";
 import {
+    deployBoundaryPolicy,
     deployIamPolicy,
+    GithubDeployRole,
+    GithubDeployRoleArgs,
+    PASS_ROLE_SERVICES,
+    permissionsBoundaryTransform,
+} from "../components/github";
+import {
     githubSubjects,
     githubTrustPolicy,
     isBranchName,
@@ -16,12 +22,14 @@ const OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const POLICY = "aws:iam/policy:Policy";
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
 
 const deployArgs = (extra: Partial<GithubDeployRoleArgs> = {}): GithubDeployRoleArgs => ({
     repository: "acme/aws-webapp",
     branches: ["main"],
     environments: ["production"],
+    iamNamePrefixes: ["dev-", "prod-"],
     tags: { Project: "aws-webapp" },
     ...extra,
 });
@@ -66,9 +74,16 @@ describe("GithubDeployRole", () => {
             });
         });
 
-        it("deploy IAM permissions name every action and scope every resource to the account", () => {
-            const doc = deployIamPolicy({ accountId: ACCOUNT_ID, partition: "aws" });
-            for (const s of doc.Statement) {
+        it("deploy IAM allows name every action and scope every resource to the account's prefixed names", () => {
+            const doc = deployIamPolicy({
+                accountId: ACCOUNT_ID,
+                partition: "aws",
+                namePrefixes: ["dev-"],
+                selfRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/gh-role`,
+                boundaryArn: `arn:aws:iam::${ACCOUNT_ID}:policy/gh-boundary`,
+            });
+            const allows = doc.Statement.filter((s) => s.Effect === "Allow");
+            for (const s of allows) {
                 const actions = ([] as string[]).concat(s.Action as string | string[]);
                 const resources = ([] as string[]).concat(s.Resource as string | string[]);
                 expect(
@@ -76,24 +91,36 @@ describe("GithubDeployRole", () => {
                     String(s.Sid),
                 ).to.equal(true);
                 expect(
-                    resources.every((r) => r.startsWith(`arn:aws:iam::${ACCOUNT_ID}:`)),
+                    resources.every(
+                        (r) =>
+                            /^arn:aws:iam::123456789012:(role|policy|instance-profile)\/dev-\*$/.test(r) ||
+                            r === `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/*` ||
+                            r === "arn:aws:iam::aws:policy/*",
+                    ),
                     String(s.Sid),
                 ).to.equal(true);
             }
             const pass = doc.Statement.find((s) => s.Sid === "PassProgramRoles")!;
-            expect(pass.Condition).to.deep.include({
-                StringEquals: {
-                    "iam:PassedToService": [
-                        "ec2.amazonaws.com",
-                        "ecs.amazonaws.com",
-                        "ecs-tasks.amazonaws.com",
-                        "lambda.amazonaws.com",
-                        "monitoring.rds.amazonaws.com",
-                        "vpc-flow-logs.amazonaws.com",
-                        "application-autoscaling.amazonaws.com",
-                    ],
-                },
+            expect(pass.Condition).to.deep.equal({ StringEquals: { "iam:PassedToService": [...PASS_ROLE_SERVICES] } });
+            expect(PASS_ROLE_SERVICES).to.deep.equal([
+                "ec2.amazonaws.com",
+                "ecs-tasks.amazonaws.com",
+                "lambda.amazonaws.com",
+                "monitoring.rds.amazonaws.com",
+                "vpc-flow-logs.amazonaws.com",
+            ]);
+        });
+
+        it("permissionsBoundaryTransform gives roles the boundary, keeps a role's own and leaves other types", () => {
+            const t = permissionsBoundaryTransform("arn:b");
+            const args = (type: string, props: Record<string, unknown>) =>
+                ({ type, name: "x", custom: true, props, opts: {} }) as Parameters<typeof t>[0];
+            expect(t(args("aws:iam/role:Role", { assumeRolePolicy: "{}" }))).to.deep.equal({
+                props: { assumeRolePolicy: "{}", permissionsBoundary: "arn:b" },
+                opts: {},
             });
+            expect(t(args("aws:iam/role:Role", { permissionsBoundary: "arn:own" }))).to.equal(undefined);
+            expect(t(args("aws:s3/bucket:Bucket", {}))).to.equal(undefined);
         });
 
         it("accepts real repository and branch names and refuses wildcards in any position (property)", () => {
@@ -119,7 +146,7 @@ describe("GithubDeployRole", () => {
 
     describe("resolveGithubDeployRoleArgs", () => {
         it("defaults: main branch only, PowerUserAccess, IAM management, one-hour sessions", () => {
-            const s = resolveGithubDeployRoleArgs("gh", { repository: "acme/web" });
+            const s = resolveGithubDeployRoleArgs("gh", { repository: "acme/web", iamNamePrefixes: ["dev-"] });
             expect(s.subjects).to.deep.equal(["repo:acme/web:ref:refs/heads/main"]);
             expect(s.managedPolicyArns).to.equal(undefined);
             expect(s.manageIamRoles).to.equal(true);
@@ -127,6 +154,21 @@ describe("GithubDeployRole", () => {
         });
 
         const bad: [string, Record<string, unknown>, string][] = [
+            [
+                "IAM management without name prefixes",
+                { repository: "acme/web" },
+                "iamNamePrefixes: [] is empty: with manageIamRoles, name the prefixes",
+            ],
+            [
+                "a wildcard or unterminated prefix",
+                { repository: "acme/web", iamNamePrefixes: ["dev-*", "prod"] },
+                "iamNamePrefixes[0]: \"dev-*\" is not an IAM name prefix ending with '-'",
+            ],
+            [
+                "prefixes without IAM management",
+                { repository: "acme/web", manageIamRoles: false, iamNamePrefixes: ["dev-"] },
+                'iamNamePrefixes: ["dev-"] is set, but manageIamRoles is false',
+            ],
             ["wildcard repository", { repository: "acme/*" }, 'repository: "acme/*" is not a GitHub repository'],
             ["wildcard owner", { repository: "*/web" }, 'repository: "*/web" is not a GitHub repository'],
             ["repository without owner", { repository: "web" }, 'repository: "web" is not a GitHub repository'],
@@ -181,6 +223,7 @@ describe("GithubDeployRole", () => {
                 resolveGithubDeployRoleArgs("gh", {
                     repository: "acme/*",
                     branches: ["a..b"],
+                    iamNamePrefixes: ["dev-"],
                     maxSessionDurationSeconds: 60,
                 }),
             ).to.throw(
@@ -194,6 +237,7 @@ describe("GithubDeployRole", () => {
         it("does not check Outputs, whose values are unknown until deployment", () => {
             const s = resolveGithubDeployRoleArgs("gh", {
                 repository: "acme/web",
+                iamNamePrefixes: ["dev-"],
                 oidcProviderArn: pulumi.output("not-known-yet"),
                 managedPolicyArns: [pulumi.output("later")],
             });
@@ -234,11 +278,23 @@ describe("GithubDeployRole", () => {
                 "arn:aws:iam::aws:policy/PowerUserAccess",
             ]);
             expect(attachments[0].inputs.role).to.equal(r.state.name ?? "gh-role");
+            const boundary = rec.one(POLICY);
+            expect(boundary.name).to.equal("gh-boundary");
+            expect(JSON.parse(boundary.inputs.policy)).to.deep.equal(deployBoundaryPolicy());
+            expect(await valueOf(role.permissionsBoundaryArn!)).to.equal(
+                `arn:aws:iam::${ACCOUNT_ID}:policy/gh-boundary`,
+            );
             const inline = rec.one(ROLE_POLICY);
             expect(JSON.parse(inline.inputs.policy)).to.deep.equal(
-                deployIamPolicy({ accountId: ACCOUNT_ID, partition: "aws" }),
+                deployIamPolicy({
+                    accountId: ACCOUNT_ID,
+                    partition: "aws",
+                    namePrefixes: ["dev-", "prod-"],
+                    selfRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/gh-role`,
+                    boundaryArn: `arn:aws:iam::${ACCOUNT_ID}:policy/gh-boundary`,
+                }),
             );
-            for (const child of [oidc, r, ...attachments, inline]) {
+            for (const child of [oidc, r, ...attachments, boundary, inline]) {
                 expect(child.parent, child.name).to.equal(rec.one("aws-webapp:index:GithubDeployRole").urn);
             }
         });
@@ -258,6 +314,7 @@ describe("GithubDeployRole", () => {
             );
             expect(rec.ofType(OIDC)).to.have.length(0);
             expect(rec.ofType(ROLE_POLICY)).to.have.length(0);
+            expect(rec.ofType(POLICY)).to.have.length(0);
             const r = rec.one(ROLE);
             expect(r.inputs.maxSessionDuration).to.equal(7200);
             expect(JSON.parse(r.inputs.assumeRolePolicy)).to.deep.equal(

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
+import { deployBoundaryPolicy, deployIamPolicy } from "./deployPolicy";
 import {
     DEFAULT_MANAGED_POLICY_NAMES,
-    deployIamPolicy,
     GITHUB_OIDC_AUDIENCE,
     GITHUB_OIDC_URL,
     githubTrustPolicy,
@@ -58,12 +58,23 @@ export interface GithubDeployRoleArgs {
     readonly managedPolicyArns?: pulumi.Input<string>[];
     /**
      * Add the inline policy that lets the role manage the program's IAM roles,
-     * policies and instance profiles, pass those roles to ECS, EC2, Lambda and
-     * RDS monitoring, and create service-linked roles (what `PowerUserAccess`
-     * lacks). Set false for a read-only (preview) role.
+     * policies and instance profiles (names under `iamNamePrefixes`, every
+     * role with the permissions boundary this component creates), pass those
+     * roles to EC2, ECS tasks, Lambda, RDS monitoring and VPC Flow Logs, and
+     * create service-linked roles (what `PowerUserAccess` lacks), but never
+     * change itself or the boundary. Set false for a read-only (preview) role.
      * @default true
      */
     readonly manageIamRoles?: boolean;
+    /**
+     * Name prefixes of the IAM roles, policies and instance profiles the
+     * deployed program creates, each ending with `-`. The stacks name their
+     * resources `<stack>-...`, so `["dev-", "prod-"]` for this repository's
+     * program. Required with `manageIamRoles`; reserve them for the program in
+     * the account.
+     * @default [] (required when manageIamRoles is true)
+     */
+    readonly iamNamePrefixes?: string[];
     /**
      * Longest session a workflow can request, in seconds (3600 to 43200).
      * @default 3600
@@ -93,6 +104,12 @@ export class GithubDeployRole extends pulumi.ComponentResource {
     public readonly oidcProviderArn: pulumi.Output<string>;
     /** The OIDC `sub` claims the role admits, exactly. */
     public readonly subjects: pulumi.Output<string[]>;
+    /**
+     * ARN of the managed policy every role the deploy role creates must carry
+     * as its permissions boundary (unset without `manageIamRoles`). Give it to
+     * the deployed program (`permissionsBoundaryTransform`).
+     */
+    public readonly permissionsBoundaryArn?: pulumi.Output<string>;
 
     constructor(name: string, args: GithubDeployRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         // Defaults and validation run before super(): super() registers the
@@ -139,16 +156,34 @@ export class GithubDeployRole extends pulumi.ComponentResource {
 
         if (settings.manageIamRoles) {
             const accountId = aws.getCallerIdentityOutput({}, child).accountId;
+            const boundary = new aws.iam.Policy(
+                `${name}-boundary`,
+                {
+                    description: `Permissions boundary of the IAM roles the ${name} deploy role creates`,
+                    policy: JSON.stringify(deployBoundaryPolicy()),
+                    tags: nameTags(`${name}-boundary`, args.tags),
+                },
+                child,
+            );
             new aws.iam.RolePolicy(
                 `${name}-iam`,
                 {
                     role: role.name,
-                    policy: pulumi
-                        .all([accountId, partition])
-                        .apply(([id, part]) => JSON.stringify(deployIamPolicy({ accountId: id, partition: part }))),
+                    policy: pulumi.all([accountId, partition, role.arn, boundary.arn]).apply(([id, part, self, b]) =>
+                        JSON.stringify(
+                            deployIamPolicy({
+                                accountId: id,
+                                partition: part,
+                                namePrefixes: settings.iamNamePrefixes,
+                                selfRoleArn: self,
+                                boundaryArn: b,
+                            }),
+                        ),
+                    ),
                 },
                 child,
             );
+            this.permissionsBoundaryArn = boundary.arn;
         }
 
         this.roleArn = role.arn;
@@ -160,6 +195,7 @@ export class GithubDeployRole extends pulumi.ComponentResource {
             roleName: this.roleName,
             oidcProviderArn: this.oidcProviderArn,
             subjects: this.subjects,
+            permissionsBoundaryArn: this.permissionsBoundaryArn,
         });
     }
 }

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { isKnown, Problems } from "../shared/validation";
+import type { PolicyDocument } from "./deployPolicy";
 
 /** GitHub Actions' OIDC token issuer (host part, as IAM condition keys use it). */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -26,10 +27,18 @@ export const MAX_MANAGED_POLICIES = 20;
  * Default permissions of a deploy role: AWS managed `PowerUserAccess` (every
  * service except IAM, Organizations and Account management). The program also
  * creates IAM roles, policies and instance profiles, which `PowerUserAccess`
- * excludes: {@link deployIamPolicy} adds exactly those IAM actions (see
- * `manageIamRoles`).
+ * excludes: {@link deployIamPolicy} adds those IAM actions, limited to the
+ * names under `iamNamePrefixes` and to roles carrying the boundary the
+ * component creates (see `manageIamRoles`).
  */
 export const DEFAULT_MANAGED_POLICY_NAMES: readonly string[] = ["PowerUserAccess"];
+
+/**
+ * A name prefix of the program's IAM roles, policies and instance profiles:
+ * IAM name characters, ending with `-` so that `dev-` covers `dev-web-task-1a2b3c4`
+ * but not `developer-admin`, at least 2 characters before it.
+ */
+const IAM_NAME_PREFIX = /^[A-Za-z0-9+=,.@_-]{2,40}-$/;
 
 /** `owner/name` as GitHub allows them: no wildcard, no `..`, no empty part. */
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
@@ -87,12 +96,6 @@ export function githubSubjects(input: GithubSubjectsInput): string[] {
     ];
 }
 
-/** An IAM policy document as plain data. */
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly Record<string, unknown>[];
-}
-
 /**
  * The role's trust policy: only GitHub's OIDC provider, only tokens issued
  * for STS, only the given subjects (exact match, StringEquals).
@@ -117,87 +120,6 @@ export function githubTrustPolicy(providerArn: string, subjects: readonly string
     };
 }
 
-/** Services the program's roles are passed to (iam:PassRole is limited to them). */
-export const PASS_ROLE_SERVICES: readonly string[] = [
-    "ec2.amazonaws.com",
-    "ecs.amazonaws.com",
-    "ecs-tasks.amazonaws.com",
-    "lambda.amazonaws.com",
-    "monitoring.rds.amazonaws.com",
-    "vpc-flow-logs.amazonaws.com",
-    "application-autoscaling.amazonaws.com",
-];
-
-/**
- * The IAM permissions `PowerUserAccess` lacks and deploying the program needs:
- * managing the program's own roles, policies and instance profiles, passing
- * those roles to the services that use them, and creating the service-linked
- * roles ECS, Auto Scaling, RDS and ELB create on first use. Scoped to this
- * account's IAM resources; no `*` action, no `*` resource. Note that whoever
- * can create roles and attach policies can grant themselves more: treat the
- * deploy role as administrator-equivalent and guard who may assume it.
- */
-export function deployIamPolicy(scope: { accountId: string; partition: string }): PolicyDocument {
-    const iam = (resource: string) => `arn:${scope.partition}:iam::${scope.accountId}:${resource}`;
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "ManageProgramRoles",
-                Effect: "Allow",
-                Action: [
-                    "iam:AddRoleToInstanceProfile",
-                    "iam:AttachRolePolicy",
-                    "iam:CreateInstanceProfile",
-                    "iam:CreatePolicy",
-                    "iam:CreatePolicyVersion",
-                    "iam:CreateRole",
-                    "iam:DeleteInstanceProfile",
-                    "iam:DeletePolicy",
-                    "iam:DeletePolicyVersion",
-                    "iam:DeleteRole",
-                    "iam:DeleteRolePolicy",
-                    "iam:DetachRolePolicy",
-                    "iam:GetInstanceProfile",
-                    "iam:GetPolicy",
-                    "iam:GetPolicyVersion",
-                    "iam:GetRole",
-                    "iam:GetRolePolicy",
-                    "iam:ListAttachedRolePolicies",
-                    "iam:ListInstanceProfilesForRole",
-                    "iam:ListPolicyVersions",
-                    "iam:ListRolePolicies",
-                    "iam:PutRolePolicy",
-                    "iam:RemoveRoleFromInstanceProfile",
-                    "iam:TagInstanceProfile",
-                    "iam:TagPolicy",
-                    "iam:TagRole",
-                    "iam:UntagInstanceProfile",
-                    "iam:UntagPolicy",
-                    "iam:UntagRole",
-                    "iam:UpdateAssumeRolePolicy",
-                    "iam:UpdateRole",
-                    "iam:UpdateRoleDescription",
-                ],
-                Resource: [iam("role/*"), iam("policy/*"), iam("instance-profile/*")],
-            },
-            {
-                Sid: "PassProgramRoles",
-                Effect: "Allow",
-                Action: "iam:PassRole",
-                Resource: iam("role/*"),
-                Condition: { StringEquals: { "iam:PassedToService": [...PASS_ROLE_SERVICES] } },
-            },
-            {
-                Sid: "CreateServiceLinkedRoles",
-                Effect: "Allow",
-                Action: "iam:CreateServiceLinkedRole",
-                Resource: iam("role/aws-service-role/*"),
-            },
-        ],
-    };
-}
-
 /** The plain (validated) part of the component's arguments. */
 export interface GithubDeployRoleInput {
     readonly repository?: unknown;
@@ -207,6 +129,7 @@ export interface GithubDeployRoleInput {
     readonly oidcProviderArn?: pulumi.Input<string>;
     readonly managedPolicyArns?: readonly pulumi.Input<string>[];
     readonly manageIamRoles?: boolean;
+    readonly iamNamePrefixes?: readonly string[];
     readonly maxSessionDurationSeconds?: number;
 }
 
@@ -217,6 +140,7 @@ export interface GithubDeployRoleSettings {
     /** undefined: use the AWS managed defaults ({@link DEFAULT_MANAGED_POLICY_NAMES}) in the stack's partition. */
     readonly managedPolicyArns: readonly pulumi.Input<string>[] | undefined;
     readonly manageIamRoles: boolean;
+    readonly iamNamePrefixes: readonly string[];
     readonly maxSessionDurationSeconds: number;
 }
 
@@ -297,6 +221,27 @@ export function resolveGithubDeployRoleArgs(name: string, args: GithubDeployRole
     }
     const manageIamRoles = args.manageIamRoles ?? true;
     problems.expect(typeof manageIamRoles === "boolean", "manageIamRoles", manageIamRoles, "is not a boolean");
+    const prefixes = args.iamNamePrefixes ?? [];
+    if (manageIamRoles === true) {
+        problems.expect(
+            prefixes.length > 0,
+            "iamNamePrefixes",
+            prefixes,
+            "is empty: with manageIamRoles, name the prefixes of the program's IAM roles (the stacks' names followed by '-', such as \"dev-\")",
+        );
+    } else {
+        problems.expect(prefixes.length === 0, "iamNamePrefixes", prefixes, "is set, but manageIamRoles is false");
+    }
+    prefixes.forEach((p, i) =>
+        problems.expect(
+            typeof p === "string" && IAM_NAME_PREFIX.test(p),
+            `iamNamePrefixes[${i}]`,
+            p,
+            "is not an IAM name prefix ending with '-' (2 to 40 name characters before it, no wildcard)",
+        ),
+    );
+    const dupPrefixes = prefixes.filter((v, i) => prefixes.indexOf(v) !== i);
+    problems.expect(dupPrefixes.length === 0, "iamNamePrefixes", prefixes, `lists ${dupPrefixes.join(", ")} twice`);
 
     const maxSession = args.maxSessionDurationSeconds ?? DEFAULT_MAX_SESSION_SECONDS;
     problems.expect(
@@ -317,6 +262,7 @@ export function resolveGithubDeployRoleArgs(name: string, args: GithubDeployRole
         }),
         managedPolicyArns: managed,
         manageIamRoles,
+        iamNamePrefixes: prefixes,
         maxSessionDurationSeconds: maxSession,
     };
 }

@@ -11,6 +11,8 @@ const deploy = new GithubDeployRole("deploy", {
     repository,
     branches: ["main"],
     environments: ["production"],
+    // The stacks name their IAM roles "<stack>-...": only those can be managed.
+    iamNamePrefixes: ["dev-", "prod-"],
 });
 
 // pulumi preview on pull requests: read-only, reusing the provider created above.
@@ -25,3 +27,5 @@ const preview = new GithubDeployRole("preview", {
 
 export const deployRoleArn = deploy.roleArn;
 export const previewRoleArn = preview.roleArn;
+// Every role the deploy role creates must carry this boundary (permissionsBoundaryTransform).
+export const permissionsBoundaryArn = deploy.permissionsBoundaryArn;
