@@ -29,3 +29,11 @@ export {
     contentSecurityPolicy,
     securityHeaders,
 } from "./cdn";
+export {
+    UserAuth,
+    type UserAuthArgs,
+    type PostConfirmationTriggerArgs,
+    type UserAuthJwtConfiguration,
+    MfaMode,
+    ThreatProtection,
+} from "./auth";

@@ -26,6 +26,7 @@ const COMPONENTS = [
     "BillingAlarm",
     "GithubDeployRole",
     "StaticSite",
+    "UserAuth",
 ];
 const EXAMPLES: Record<string, string> = {
     SecureVpc: "secure-vpc",

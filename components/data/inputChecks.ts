@@ -1,0 +1,107 @@
+/**
+ * Argument checks shared by UserAuth, MessageTable and Cache: each records
+ * `key: <value> <expectation>` on a {@link Problems} list (the values come
+ * from the library's vocabulary in components/shared/checks.ts). Values that are
+ * Outputs (unknown until deployment) are skipped, except where the check is
+ * about the shape of a list whose length must be known.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { LOG_RETENTION_DAYS } from "../shared/checks";
+import { isKnown, type Problems, show } from "../shared/validation";
+
+export { LOG_RETENTION_DAYS };
+
+export const VPC_ID = /^vpc-[0-9a-z]+$/;
+export const SUBNET_ID = /^subnet-[0-9a-z-]+$/;
+export const SECURITY_GROUP_ID = /^sg-[0-9a-z]+$/;
+/** A KMS key ARN (not an alias: IAM matches key permissions on key ARNs only). */
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+export const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+
+export function checkBoolean(problems: Problems, key: string, value: unknown): void {
+    problems.expect(typeof value === "boolean", key, value, "is not a boolean: expected true or false");
+}
+
+export function checkInt(problems: Problems, key: string, value: unknown, min: number, max: number, unit = ""): void {
+    problems.expect(
+        isInt(value) && value >= min && value <= max,
+        key,
+        value,
+        `is out of range: expected a whole number${unit ? ` of ${unit}` : ""} from ${min} to ${max}`,
+    );
+}
+
+export function checkEnum(problems: Problems, key: string, value: unknown, values: readonly string[]): void {
+    problems.expect(
+        values.includes(value as string),
+        key,
+        value,
+        `is not one of ${values.map((v) => JSON.stringify(v)).join(", ")}`,
+    );
+}
+
+export function checkLogRetention(problems: Problems, key: string, value: unknown, minimum?: number): void {
+    if (!(LOG_RETENTION_DAYS as readonly unknown[]).includes(value)) {
+        problems.expect(
+            false,
+            key,
+            value,
+            `is not a CloudWatch Logs retention: expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
+        );
+    } else if (minimum !== undefined && (value as number) < minimum) {
+        problems.expect(false, key, value, `is below ${minimum}: production keeps logs at least ${minimum} days`);
+    }
+}
+
+/** A known string matching `pattern`, or an Output (checked at deployment by AWS). */
+export function checkId(problems: Problems, key: string, value: unknown, pattern: RegExp, what: string): void {
+    if (value === undefined) problems.add(`${key}: undefined is required: expected ${what}`);
+    else if (isKnown(value as pulumi.Input<string>)) {
+        problems.expect(typeof value === "string" && pattern.test(value), key, value, `is not ${what}`);
+    }
+}
+
+/**
+ * A plain array (its length is known before deployment) of at least `min`
+ * ids; known members must match `pattern` and be distinct.
+ */
+export function checkIdList(
+    problems: Problems,
+    key: string,
+    list: unknown,
+    pattern: RegExp,
+    what: string,
+    min: number,
+    minMessage: string,
+): void {
+    if (!Array.isArray(list)) {
+        problems.add(
+            `${key}: ${pulumi.Output.isInstance(list) ? "<output>" : show(list)} is not a plain array: ` +
+                `expected a list of ${what}s whose length is known before deployment (pass pulumi.Input<string>[], not Output<string[]>)`,
+        );
+        return;
+    }
+    if (list.length < min) problems.add(`${key}: ${show(list.filter((v) => isKnown(v)))} ${minMessage}`);
+    const seen = new Set<string>();
+    list.forEach((id, i) => {
+        if (!isKnown(id)) return;
+        if (typeof id !== "string" || !pattern.test(id)) {
+            problems.add(`${key}[${i}]: ${show(id)} is not a ${what}`);
+        } else if (seen.has(id)) {
+            problems.add(`${key}[${i}]: ${show(id)} is listed twice`);
+        }
+        if (typeof id === "string") seen.add(id);
+    });
+}
+
+/** `<project>-<stack>-<name>` lowercased, other characters turned into hyphens, trimmed to `max`. */
+export function defaultPhysicalName(project: string, stack: string, name: string, max: number): string {
+    return `${project}-${stack}-${name}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/-{2,}/g, "-")
+        .replace(/^-+/, "")
+        .slice(0, max)
+        .replace(/-+$/, "");
+}
