@@ -1,0 +1,139 @@
+/**
+ * `npm run local`: the whole system on loopback, without AWS. Embedded
+ * PostgreSQL, an S3-compatible server (s3rver) whose object-created events
+ * run the resize handler in this process, the API (app/server.ts, in a child
+ * process), and the built frontend served with the distribution's headers,
+ * `/api/*` and `/media/renders/*` proxied. Prints the URL to open; Ctrl-C
+ * (SIGINT) or SIGTERM stops everything and removes the temporary data.
+ *
+ *   npm run local [-- --port 5173] [-- --no-build]
+ */
+import { execFileSync } from "child_process";
+import * as net from "net";
+import * as path from "path";
+import { startApi, type LocalApi } from "./local/api";
+import { startPostgres, type LocalPostgres } from "./local/postgres";
+import { startSite, type LocalSite } from "./local/site";
+import { LOCAL_REGION, S3_CREDENTIALS, startStorage, type LocalStorage } from "./local/storage";
+
+const ROOT = path.resolve(__dirname, "..");
+export const LOCAL_BUCKET = "local-media";
+
+/** A free TCP port on 127.0.0.1 (the OS picks it). */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const srv = net.createServer();
+        srv.once("error", reject);
+        srv.listen(0, "127.0.0.1", () => {
+            const { port } = srv.address() as net.AddressInfo;
+            srv.close(() => resolve(port));
+        });
+    });
+}
+
+export interface LocalOptions {
+    /** Port of the site (the URL to open); 0 for any. */
+    readonly port: number;
+    /** Build web/ first (`npm run build:web`). */
+    readonly build: boolean;
+    readonly log: (line: string) => void;
+}
+
+export interface LocalSystem {
+    readonly url: string;
+    readonly apiUrl: string;
+    readonly storageUrl: string;
+    readonly databasePort: number;
+    readonly pids: readonly number[];
+    stop(): Promise<void>;
+}
+
+/** The API's environment: database, S3 server and how the frontend reaches renditions. */
+export function apiEnvironment(pg: LocalPostgres, storage: LocalStorage): Record<string, string> {
+    return {
+        DB_HOST: pg.host,
+        DB_PORT: String(pg.port),
+        DB_NAME: pg.database,
+        DB_SSL: "false",
+        DB_SECRET: JSON.stringify({ username: pg.user, password: pg.password }),
+        AWS_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
+        S3_ENDPOINT: storage.endpoint,
+        S3_FORCE_PATH_STYLE: "true",
+        MEDIA_BUCKET: storage.bucket,
+        MEDIA_BASE_URL: "/media",
+    };
+}
+
+/** Starts every part; on a failure stops what had started and rethrows. */
+export async function startLocal(o: LocalOptions): Promise<LocalSystem> {
+    if (o.build) execFileSync("npm", ["run", "--silent", "build:web"], { cwd: ROOT, stdio: "inherit" });
+    const stops: (() => Promise<void>)[] = [];
+    const stop = async () => {
+        for (const s of stops.reverse().splice(0)) await s().catch((e: unknown) => o.log(`stop: ${String(e)}`));
+    };
+    try {
+        const site: LocalSite = await startSite({ root: path.join(ROOT, "web", "dist"), port: o.port, log: o.log });
+        stops.push(() => site.stop());
+        o.log("starting PostgreSQL…");
+        const pg = await startPostgres(await freePort(), o.log);
+        stops.push(() => pg.stop());
+        const storage = await startStorage({ port: 0, bucket: LOCAL_BUCKET, siteOrigin: site.origin, log: o.log });
+        stops.push(() => storage.stop());
+        o.log("starting the API…");
+        const api: LocalApi = await startApi(await freePort(), apiEnvironment(pg, storage), o.log);
+        stops.push(() => api.stop());
+        site.route({ api: api.url, storage: storage.endpoint, bucket: storage.bucket });
+        return {
+            url: `${site.origin}/`,
+            apiUrl: api.url,
+            storageUrl: storage.endpoint,
+            databasePort: pg.port,
+            pids: api.pid === undefined ? [] : [api.pid],
+            stop,
+        };
+    } catch (e) {
+        await stop();
+        throw e;
+    }
+}
+
+function argValue(args: string[], name: string): string | undefined {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+    const args = process.argv.slice(2);
+    const port = Number(argValue(args, "--port") ?? process.env.LOCAL_PORT ?? "5173");
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${port}: not a port number`);
+    const log = (line: string) => console.log(line);
+    const starting = startLocal({ port, build: !args.includes("--no-build"), log });
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log(`${signal}: stopping…`);
+        // A signal during start-up waits for it (startLocal stops what it started if it fails).
+        const system = await starting.catch(() => undefined);
+        await system?.stop();
+        log("stopped");
+        process.exit(0);
+    };
+    process.on("SIGINT", () => void shutdown("SIGINT"));
+    process.on("SIGTERM", () => void shutdown("SIGTERM"));
+    const system = await starting;
+    if (stopping) return;
+    log(`\nLocal system ready: open ${system.url}`);
+    log(
+        `(API ${system.apiUrl}, S3 ${system.storageUrl}, PostgreSQL 127.0.0.1:${system.databasePort}; Ctrl-C stops everything)`,
+    );
+}
+
+if (require.main === module) {
+    main().catch((e: unknown) => {
+        console.error(e instanceof Error ? e.message : e);
+        process.exit(1);
+    });
+}
