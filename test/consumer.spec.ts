@@ -136,7 +136,7 @@ describe("a consumer of the packed library", function () {
     it("gets its own @pulumi/pulumi and @pulumi/aws, at this lockfile's versions", () => {
         for (const peer of PEERS) {
             const dir = path.join(CONSUMER, "node_modules", peer);
-            expect(fs.realpathSync(dir), peer).to.equal(dir);
+            expect(fs.lstatSync(dir).isSymbolicLink(), `${peer} is a copy, not a link`).to.equal(false);
             const version = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version;
             expect(version, peer).to.equal(
                 JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")).packages[
