@@ -37,3 +37,11 @@ export {
     MfaMode,
     ThreatProtection,
 } from "./auth";
+export {
+    MessageTable,
+    type MessageTableArgs,
+    type MessageTableIndexNames,
+    type TableAccessStatement,
+    newMessageId,
+    ensureFunctionBundle,
+} from "./data";

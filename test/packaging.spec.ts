@@ -27,6 +27,7 @@ const COMPONENTS = [
     "GithubDeployRole",
     "StaticSite",
     "UserAuth",
+    "MessageTable",
 ];
 const EXAMPLES: Record<string, string> = {
     SecureVpc: "secure-vpc",

@@ -148,6 +148,12 @@ export function computedOutputs(c: RemoteContext): Record<string, Computed> {
         "aws:sns/topicSubscription:TopicSubscription": (_n, i, id) => ({
             arn: `${i.topic ?? arn(c, "sns", "topic")}:${id}`,
         }),
+        "aws:dynamodb/table:Table": (n, i) => ({
+            arn: arn(c, "dynamodb", `table/${i.name ?? n}`),
+            name: i.name ?? n,
+            streamArn: i.streamEnabled ? arn(c, "dynamodb", `table/${i.name ?? n}/stream/2026-01-01T00:00:00.000`) : "",
+            streamLabel: i.streamEnabled ? "2026-01-01T00:00:00.000" : "",
+        }),
         "aws:sqs/queue:Queue": (n, i) => ({
             arn: arn(c, "sqs", i.name ?? n),
             url: `https://sqs.${c.region}.amazonaws.com/${c.accountId}/${i.name ?? n}`,
