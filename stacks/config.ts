@@ -1,53 +1,69 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import {
+    boolean as booleanCheck,
+    type Check,
+    email,
+    hostName,
+    integer,
+    LOG_RETENTION_DAYS,
+    logRetentionDays,
+    matching,
+    number,
+    oneOf as oneOfCheck,
+} from "../components/shared/checks";
 import { isCidr, isPrivateCidr, parseCidr } from "../components/shared/cidr";
+import { architectureOfInstanceType, dbInstanceClass, instanceType } from "../components/shared/instanceTypes";
+import { awsRegion, zonesOf } from "../components/shared/regions";
+import { COMPONENT_TAG_KEYS, tagProblems } from "../components/shared/tags";
 import { Problems, show } from "../components/shared/validation";
 
 /** Config namespace: the project name in Pulumi.yaml. */
 export const NAMESPACE = "aws-webapp";
 
-/** Retention values CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+/** Retention values CloudWatch Logs accepts (days): the shared list. */
+export { LOG_RETENTION_DAYS };
 
-const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)$/;
-const DB_CLASS = /^db\.[a-z][a-z0-9-]*\d[a-z0-9-]*\.(micro|small|medium|large|\d*xlarge)$/;
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** zod's issue for a value of the wrong base type carries the shared check's own message. */
+const baseError = (check: Check) => (issue: { input?: unknown }) =>
+    issue.input === undefined ? "is required" : (check(issue.input) ?? "is invalid");
+
+/** Adds the shared check on top of a zod base type (so the schema keeps its type for decoding and docs). */
+function checked<S extends z.ZodType>(schema: S, check: Check): S {
+    return schema.superRefine((value, ctx) => {
+        const problem = check(value);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, input: value });
+    }) as S;
+}
 
 function int(min: number, max: number) {
-    const range = `expected an integer from ${min} to ${max}`;
-    return z
-        .number({ error: (i) => (i.input === undefined ? "is required" : `is not a number: ${range}`) })
-        .int({ error: `is not a whole number: ${range}` })
-        .min(min, { error: `is out of range: ${range}` })
-        .max(max, { error: `is out of range: ${range}` });
+    const check = integer(min, max);
+    return checked(z.number({ error: baseError(check) }), check);
 }
 
 function num(min: number, max: number, what: string) {
-    return z
-        .number({ error: `is not a number: expected ${what}` })
-        .refine((n) => n >= min && n <= max, { error: `is out of range: expected ${what}` });
+    const check = number(min, max, what);
+    return checked(z.number({ error: baseError(check) }), check);
 }
 
-function str(expected: string) {
-    return z.string({ error: `is not a string: expected ${expected}` });
+function str(check: Check) {
+    return checked(z.string({ error: baseError(check) }), check);
 }
 
 function bool() {
-    return z.boolean({ error: "is not a boolean: expected true or false" });
+    return z.boolean({ error: baseError(booleanCheck) });
 }
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-    return z.enum(values, { error: `is not one of ${values.map((v) => JSON.stringify(v)).join(", ")}` });
+    return z.enum(values, { error: oneOfCheck(values)(undefined) });
 }
 
-const email = str("an email address").regex(EMAIL, { error: "is not a valid email address" });
-const emails = z.array(email, { error: "is not a list: expected a list of email addresses" }).max(20, {
-    error: "has too many entries: expected at most 20 email addresses",
-});
+const emails = z
+    .array(str(email), { error: "is not a list: expected a list of email addresses" })
+    .max(20, { error: "has too many entries: expected at most 20 email addresses" });
+
+/** Tag keys the components add to every resource besides the configured tags (Name). */
+const ADDED_TAG_KEYS = COMPONENT_TAG_KEYS;
 
 /**
  * The schema of one environment's configuration: every key, its type, its
@@ -62,7 +78,7 @@ export const environmentSchema = z
                 "Environment class: prod turns on protections (deletion protection, retained data, minimum retention).",
             ),
         availabilityZones: int(2, 6).default(2).describe("Number of availability zones the VPC spans."),
-        vpcCidr: str("an IPv4 CIDR block")
+        vpcCidr: str(matching(/./, "an IPv4 CIDR block"))
             .refine(isCidr, { error: "is not a valid IPv4 CIDR block" })
             .refine((c) => !isCidr(c) || isPrivateCidr(parseCidr(c)!), { error: "is not a private (RFC 1918) range" })
             .refine((c) => !isCidr(c) || (parseCidr(c)!.prefix >= 16 && parseCidr(c)!.prefix <= 24), {
@@ -78,8 +94,7 @@ export const environmentSchema = z
             .describe(
                 "Ingress in front of the service: alb (Application Load Balancer) or httpApi (HTTP API + VPC link).",
             ),
-        instanceType: str("an EC2 instance type")
-            .regex(INSTANCE_TYPE, { error: "is not an EC2 instance type such as t4g.small" })
+        instanceType: str(instanceType)
             .default("t4g.small")
             .describe(
                 "EC2 instance type of the ECS capacity (its CPU architecture follows: a Graviton type means arm64).",
@@ -104,25 +119,17 @@ export const environmentSchema = z
             .describe(
                 "ECS Container Insights on the cluster: enabled, disabled or enhanced (billed as custom metrics: about 9.60 USD a month for a cluster with one service).",
             ),
-        image: str("a container image reference")
-            .regex(/^[a-z0-9./:@_-]+$/i, { error: "is not a container image reference" })
+        image: str(matching(/^[a-z0-9./:@_-]+$/i, "a container image reference"))
             .optional()
             .describe("Prebuilt container image; when unset the sample app in app/ is built and pushed to ECR."),
-        dbInstanceClass: str("an RDS instance class")
-            .regex(DB_CLASS, { error: "is not an RDS instance class such as db.t4g.micro" })
-            .default("db.t4g.micro")
-            .describe("RDS instance class."),
+        dbInstanceClass: str(dbInstanceClass).default("db.t4g.micro").describe("RDS instance class."),
         dbEngineVersion: oneOf(["16", "17"]).default("17").describe("PostgreSQL major version."),
         dbAllocatedStorageGb: int(20, 65536).default(20).describe("Initial database storage (GiB, gp3)."),
         dbMaxAllocatedStorageGb: int(20, 65536).default(100).describe("Storage autoscaling ceiling (GiB)."),
         dbMultiAz: bool().default(false).describe("Run the database as a Multi-AZ deployment."),
         dbBackupRetentionDays: int(1, 35).default(1).describe("Automated backup retention (days)."),
         dbPerformanceInsights: bool().default(false).describe("Enable Performance Insights (7 days, free tier)."),
-        logRetentionDays: z
-            .number({ error: "is not a number: expected a CloudWatch Logs retention in days" })
-            .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-                error: `is not a CloudWatch Logs retention: expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
-            })
+        logRetentionDays: checked(z.number({ error: baseError(logRetentionDays) }), logRetentionDays)
             .default(7)
             .describe("Retention of every log group the stack creates (days)."),
         billingThresholdUsdPerDay: num(0.01, 100000, "a daily charge in USD above 0 and at most 100000")
@@ -150,21 +157,17 @@ export const environmentSchema = z
             .default(2)
             .describe("Alarm when the database's free storage falls below this many GiB."),
         alarmDbConnections: int(1, 100000).default(80).describe("Alarm when database connections exceed this count."),
-        domainName: str("a host name")
-            .regex(HOSTNAME, { error: "is not a valid DNS host name" })
+        domainName: str(hostName)
             .optional()
             .describe("Host name for the application (ACM certificate and alias record); unset means none."),
-        hostedZoneName: str("a Route 53 hosted zone name")
-            .regex(HOSTNAME, { error: "is not a valid DNS zone name" })
+        hostedZoneName: str((v) => (hostName(v) === undefined ? undefined : "is not a valid DNS zone name"))
             .optional()
             .describe("Existing Route 53 public hosted zone that holds domainName."),
         wafEnabled: bool().default(false).describe("Attach a WAFv2 web ACL to the load balancer."),
         tags: z
-            .record(
-                str("a tag key").regex(/^[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u, { error: "is not a valid tag key" }),
-                str("a tag value").max(256, { error: "is longer than 256 characters" }),
-                { error: "is not a map of tag keys to string values" },
-            )
+            .record(z.string(), z.string({ error: "is not a string: expected a tag value" }), {
+                error: "is not a map of tag keys to string values",
+            })
             .default({})
             .describe("Tags added to every taggable resource."),
     })
@@ -182,10 +185,9 @@ export type EnvironmentConfig = z.output<typeof environmentSchema> & {
 /** Keys of the schema, in declaration order. */
 export const CONFIG_KEYS = Object.keys(environmentSchema.shape) as (keyof typeof environmentSchema.shape)[];
 
-/** Graviton families (t4g, m7g, c7gn, r8gd ...) are arm64; the rest are x86_64. */
-export function architectureOf(instanceType: string): "x86_64" | "arm64" {
-    const family = instanceType.split(".")[0];
-    return /^[a-z]+\d+[a-z-]*g[a-z-]*$/.test(family) && !/^(g|inf|dl)\d/.test(family) ? "arm64" : "x86_64";
+/** CPU architecture of an instance type: the shared table's (Graviton families are arm64). */
+export function architectureOf(type: string): "x86_64" | "arm64" {
+    return architectureOfInstanceType(type);
 }
 
 /** The zod type name of a key once default/optional wrappers are removed. */
@@ -217,16 +219,52 @@ export function decodeConfigValue(key: string, raw: string): unknown {
 }
 
 /**
+ * Keys without a default (unset means "none"): Pulumi.yaml declares them with
+ * `default: ""` because Pulumi requires a declared key without a default, so
+ * for these keys only, an empty string means unset. Every other key refuses
+ * an empty string (it is never replaced by the default).
+ */
+export const OPTIONAL_KEYS: ReadonlySet<string> = new Set(
+    CONFIG_KEYS.filter(
+        (k) => k !== "tags" && (environmentSchema.parse({}) as Record<string, unknown>)[k] === undefined,
+    ),
+);
+
+/** Levenshtein distance, for near-miss namespaces (`aws-webap:`, `aws_webapp:`). */
+function distance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = row;
+    }
+    return prev[b.length];
+}
+
+/** True for a namespace that is probably a misspelling of {@link NAMESPACE}. */
+export function isNearMissNamespace(namespace: string): boolean {
+    return namespace !== NAMESPACE && distance(namespace.toLowerCase(), NAMESPACE) <= 2;
+}
+
+/**
  * Turns the engine's flat config map (`ns:key` -> string) into this
- * project's raw keys and decoded values. An empty string is how Pulumi.yaml
- * declares "unset" for optional keys.
+ * project's raw keys and decoded values. An empty string is kept (and then
+ * refused) except for {@link OPTIONAL_KEYS}, where it is Pulumi.yaml's
+ * "unset". A key in a near-miss namespace (`aws-webap:natStrategy`) is kept
+ * under its full name so that validation refuses it instead of ignoring it.
  */
 export function decodeConfig(flat: Record<string, string>): Record<string, unknown> {
     const prefix = `${NAMESPACE}:`;
     const raw: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(flat)) {
-        if (k.startsWith(prefix) && v !== "")
-            raw[k.slice(prefix.length)] = decodeConfigValue(k.slice(prefix.length), v);
+        if (k.startsWith(prefix)) {
+            const key = k.slice(prefix.length);
+            if (!(v === "" && OPTIONAL_KEYS.has(key))) raw[key] = decodeConfigValue(key, v);
+        } else if (k.includes(":") && isNearMissNamespace(k.slice(0, k.indexOf(":")))) {
+            raw[k] = v;
+        }
     }
     return raw;
 }
@@ -242,17 +280,30 @@ export function parseEnvironmentConfig(
     raw: Record<string, unknown>,
     stack: string,
     region: string | undefined,
+    defaultTags: unknown = undefined,
 ): EnvironmentConfig {
     const problems = new Problems(`stack "${stack}" configuration`);
     if (region === undefined) problems.add(`aws:region: is required: expected an AWS region such as us-east-1`);
-    else problems.expect(REGION.test(region), "aws:region", region, "is not an AWS region such as us-east-1");
+    else problems.check("aws:region", region, awsRegion);
+    for (const line of tagProblems(defaultTags, [])) problems.add(`aws:defaultTags.tags: ${line}`);
 
     const known = new Set<string>(CONFIG_KEYS);
     for (const key of Object.keys(raw)) {
-        if (!known.has(key))
+        if (key.includes(":")) {
+            const [ns, name] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+            problems.add(
+                `${key}: is in namespace "${ns}", not "${NAMESPACE}" (the project name): did you mean ${NAMESPACE}:${name}?`,
+            );
+        } else if (!known.has(key))
             problems.add(`${NAMESPACE}:${key}: is not a known key (known keys: ${CONFIG_KEYS.join(", ")})`);
     }
     const input = Object.fromEntries(Object.entries(raw).filter(([k]) => known.has(k)));
+    // AWS's tag rules, the components' Name tag and the provider's default tags counted.
+    const defaultTagKeys = defaultTags && typeof defaultTags === "object" ? Object.keys(defaultTags) : [];
+    if (input.tags && typeof input.tags === "object" && !Array.isArray(input.tags)) {
+        const added = [...new Set([...ADDED_TAG_KEYS, ...defaultTagKeys])];
+        for (const line of tagProblems(input.tags, added)) problems.add(`${NAMESPACE}:tags: ${line}`);
+    }
     const parsed = environmentSchema.safeParse(input);
     if (!parsed.success) {
         problems.addZodIssues(parsed.error.issues, input, `${NAMESPACE}:`);
@@ -260,6 +311,8 @@ export function parseEnvironmentConfig(
     }
     const c = parsed.data!;
     const key = (k: string) => `${NAMESPACE}:${k}`;
+    // The table's zone count; the environment asks the provider for the region's zones before registering.
+    if (region !== undefined) problems.check(key("availabilityZones"), c.availabilityZones, zonesOf(region));
     const ordered = (lo: keyof typeof c, hi: keyof typeof c, what: string) =>
         problems.expect(
             (c[lo] as number) <= (c[hi] as number),
@@ -334,5 +387,6 @@ export function loadEnvironmentConfig(): EnvironmentConfig {
         decodeConfig(pulumi.runtime.allConfig()),
         pulumi.getStack(),
         new pulumi.Config("aws").get("region"),
+        new pulumi.Config("aws").getObject<{ tags?: unknown }>("defaultTags")?.tags,
     );
 }

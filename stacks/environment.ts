@@ -56,9 +56,6 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         flowLogRetentionDays: config.logRetentionDays,
         tags,
     });
-    // Plain per-zone lists: components validate their lengths up front.
-    const perZone = (ids: pulumi.Output<string[]>) =>
-        Array.from({ length: config.availabilityZones }, (_, i) => ids.apply((list) => list[i]));
 
     const images = new ImagePipeline(`${name}-images`, {
         production: prod,
@@ -89,7 +86,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
     const [serviceSecurityGroupId, resolveServiceSecurityGroupId] = pulumi.deferredOutput<string>();
     const db = new PostgresDb(`${name}-db`, {
         vpcId: vpc.vpcId,
-        isolatedSubnetIds: perZone(vpc.isolatedSubnetIds),
+        isolatedSubnetIds: vpc.isolatedSubnetIds,
         allowedSecurityGroupIds: [serviceSecurityGroupId],
         production: prod,
         engineVersion: config.dbEngineVersion,

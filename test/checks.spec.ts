@@ -167,6 +167,7 @@ describe("shared checks", () => {
                 "has an empty tag key: expected 1 to 128 characters",
             ]);
             expect(tagProblems(["a"])).to.deep.equal(["is not a map of tag keys to string values"]);
+            expect(tagProblems(undefined)).to.deep.equal([]);
         });
         it("counts at most 50 tags, the component's Name tag included", () => {
             const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));

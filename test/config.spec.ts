@@ -10,7 +10,9 @@ import {
     CONFIG_KEYS,
     decodeConfig,
     environmentSchema,
+    isNearMissNamespace,
     NAMESPACE,
+    OPTIONAL_KEYS,
     parseEnvironmentConfig,
 } from "../stacks/config";
 import { isCidr, parseCidr } from "../components/shared/cidr";
@@ -144,6 +146,74 @@ describe("stack configuration", () => {
                 .and.to.contain("aws-webapp:logRetentionDays: 7 is below 30");
             expect(errorFor({ domainName: "app.example.com" })).to.contain(
                 'aws-webapp:domainName: "app.example.com" expected together with aws-webapp:hostedZoneName',
+            );
+        });
+
+        it("empty strings are refused, never replaced by the default", () => {
+            const flat = { "aws-webapp:environment": "", "aws-webapp:instanceType": "", "aws-webapp:vpcCidr": "" };
+            const message = errorFor(decodeConfig(flat));
+            expect(message).to.contain('aws-webapp:environment: "" is not one of "dev", "prod"');
+            expect(message).to.contain('aws-webapp:instanceType: "" is not an EC2 instance type such as t4g.small');
+            expect(message).to.contain('aws-webapp:vpcCidr: "" is empty: expected an IPv4 CIDR block');
+            // Keys without a default: "" is Pulumi.yaml's declared "unset".
+            expect([...OPTIONAL_KEYS]).to.deep.equal(["image", "monthlyBudgetUsd", "domainName", "hostedZoneName"]);
+            expect(decodeConfig({ "aws-webapp:domainName": "", "aws-webapp:image": "" })).to.deep.equal({});
+        });
+
+        it("keys in a near-miss namespace are refused, not ignored", () => {
+            const raw = decodeConfig({
+                "aws-webap:natStrategy": "Single",
+                "Aws-Webapp:ingress": "alb",
+                "aws:region": "us-east-1",
+                "awsx:foo": "1",
+            });
+            expect(Object.keys(raw)).to.deep.equal(["aws-webap:natStrategy", "Aws-Webapp:ingress"]);
+            const message = errorFor(raw);
+            expect(message).to.contain(
+                'aws-webap:natStrategy: is in namespace "aws-webap", not "aws-webapp" (the project name): did you mean aws-webapp:natStrategy?',
+            );
+            expect(message).to.contain("Aws-Webapp:ingress: is in namespace");
+            expect(isNearMissNamespace("aws_webapp")).to.equal(true);
+            expect(isNearMissNamespace("aws")).to.equal(false);
+        });
+
+        it("region, instance type and DB class must exist; zones within the region's", () => {
+            expect(errorFor({}, "us-east-7")).to.contain(
+                'aws:region: "us-east-7" is not an AWS region such as us-east-1 (see components/shared/data/regions.json)',
+            );
+            expect(errorFor({ instanceType: "t4g.huge" })).to.contain(
+                'aws-webapp:instanceType: "t4g.huge" is not an EC2 instance type: t4g comes in nano, micro, small, medium, large, xlarge, 2xlarge',
+            );
+            expect(errorFor({ instanceType: "t5g.small" })).to.contain(
+                'aws-webapp:instanceType: "t5g.small" is not an EC2 instance type such as t4g.small',
+            );
+            expect(errorFor({ dbInstanceClass: "db.t4g.nano" })).to.contain(
+                'aws-webapp:dbInstanceClass: "db.t4g.nano" is not an RDS DB instance class: db.t4g comes in micro',
+            );
+            expect(errorFor({ availabilityZones: 3 }, "us-west-1")).to.contain(
+                "aws-webapp:availabilityZones: 3 is more than the 2 availability zones of us-west-1",
+            );
+            expect(() => parseEnvironmentConfig({ availabilityZones: 3 }, "dev", "eu-west-1")).to.not.throw();
+        });
+
+        it("tags as AWS enforces them, the Name tag and the provider's default tags counted", () => {
+            expect(errorFor({ tags: { "aws:owner": "me", ok: "bad\u0007" } }))
+                .to.contain(
+                    'aws-webapp:tags: tag "aws:owner" starts with "aws:", a prefix AWS reserves for its own tags',
+                )
+                .and.to.contain('aws-webapp:tags: tag "ok" has a value that contains a control character');
+            const tags = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`t${i}`, "v"]));
+            expect(() => parseEnvironmentConfig({ tags }, "dev", "us-east-1", { Project: "p" })).to.not.throw();
+            expect(() =>
+                parseEnvironmentConfig({ tags }, "dev", "us-east-1", {
+                    Project: "p",
+                    Environment: "e",
+                    Owner: "o",
+                    X: "x",
+                }),
+            ).to.throw("aws-webapp:tags: has 51 tags: AWS allows at most 50 per resource");
+            expect(() => parseEnvironmentConfig({}, "dev", "us-east-1", { "aws:x": "1" })).to.throw(
+                'aws:defaultTags.tags: tag "aws:x" starts with "aws:"',
             );
         });
 

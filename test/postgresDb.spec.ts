@@ -7,6 +7,7 @@ import {
     defaultIdentifier,
     iamConnectArnPrefix,
     identifierProblem,
+    isolatedSubnetIdsWhenKnown,
     monitoringPolicyArn,
     monitoringTrustPolicy,
     parseBackupWindow,
@@ -329,7 +330,7 @@ describe("PostgresDb", () => {
                 [{ vpcId: "subnet-1" }, 'vpcId: "subnet-1" is not a VPC id (vpc-...)'],
                 [
                     { instanceClass: "t4g.micro" },
-                    'instanceClass: "t4g.micro" is not an RDS instance class such as db.t4g.micro',
+                    'instanceClass: "t4g.micro" is not an RDS DB instance class such as db.t4g.micro (known families: db.t3, db.t4g, db.m5, db.m6i, db.m6g, db.m7g, db.r5, db.r6i, db.r6g, db.r7g; see components/shared/data/instanceTypes.json)',
                 ],
                 [
                     { identifier: "Prod_DB" },
@@ -337,7 +338,7 @@ describe("PostgresDb", () => {
                 ],
                 [
                     { kmsKeyArn: "alias/aws/rds" },
-                    'kmsKeyArn: "alias/aws/rds" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+                    'kmsKeyArn: "alias/aws/rds" is a KMS alias: pass the key ARN (arn:aws:kms:<region>:<account>:key/<id>), which RDS records in place of an alias (else a change on every deployment)',
                 ],
                 [
                     { dbName: "my-db" },
@@ -429,10 +430,23 @@ describe("PostgresDb", () => {
             ).not.to.throw();
         });
 
-        it("refuses an Output list, whose length cannot be checked before deployment", () => {
-            const message = settingsError({ isolatedSubnetIds: pulumi.output(SUBNETS) as never });
-            expect(message).to.contain(
-                "isolatedSubnetIds: <output> is not a plain array: expected a list of subnet id (subnet-...)s whose length is known before deployment (pass pulumi.Input<string>[], not Output<string[]>)",
+        it("checks a whole Output list of subnets by the same rules once it is known", () => {
+            expect(() => settingsError({ isolatedSubnetIds: pulumi.output(SUBNETS) })).to.throw("to be refused");
+            expect(isolatedSubnetIdsWhenKnown("db", SUBNETS)).to.deep.equal(SUBNETS);
+            expect(() => isolatedSubnetIdsWhenKnown("db", [SUBNETS[0], "sg-1"])).to.throw(
+                [
+                    'PostgresDb "db": invalid value:',
+                    '  - isolatedSubnetIds[1]: "sg-1" is not a subnet id (subnet-...)',
+                ].join("\n"),
+            );
+            expect(() => isolatedSubnetIdsWhenKnown("db", [SUBNETS[0]])).to.throw(
+                'isolatedSubnetIds: ["subnet-isolated-us-east-1a"] has fewer than two subnets: expected isolated subnets in at least two availability zones',
+            );
+        });
+
+        it("refuses a whole Output of security groups: one ingress rule per group needs the count up front", () => {
+            expect(settingsError({ allowedSecurityGroupIds: pulumi.output([APP_SG]) as never })).to.contain(
+                "allowedSecurityGroupIds: <output> is a whole Output: expected a list whose elements may be Outputs (one ingress rule is created per security group, so their number must be known before deployment)",
             );
         });
 
@@ -860,6 +874,13 @@ describe("PostgresDb", () => {
             );
             expect(rec.one(SUBNET_GROUP).inputs.subnetIds).to.deep.equal(SUBNETS);
             expect(rec.one(INGRESS).inputs.referencedSecurityGroupId).to.equal(APP_SG);
+        });
+
+        it("accepts a whole Output<string[]> of subnets (SecureVpc.isolatedSubnetIds)", async () => {
+            const rec = await record(
+                () => new PostgresDb("whole", devArgs({ isolatedSubnetIds: pulumi.output(SUBNETS) })),
+            );
+            expect(rec.one(SUBNET_GROUP).inputs.subnetIds).to.deep.equal(SUBNETS);
         });
     });
 });

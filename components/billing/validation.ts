@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { email, isEmailAddress, oneOf } from "../shared/checks";
+import { checkTags } from "../shared/tags";
 import { isKnown, Problems } from "../shared/validation";
+
+export { isEmailAddress };
 
 // An `as const` object and a type of the same name (its values): TypeScript callers pass
 // `TreatMissingData.Ignore` or `"ignore"`, and Pulumi's component provider infers a schema enum from it (the
@@ -37,16 +41,8 @@ export const DEFAULT_TREAT_MISSING_DATA: TreatMissingData = "ignore";
 /** Default daily-rate threshold (USD per day): the design note's 1 USD. */
 export const DEFAULT_THRESHOLD_USD_PER_DAY = 1;
 
-/** Same address shape the stack configuration accepts (stacks/config.ts). */
-const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
-
 /** A standard (not FIFO) SNS topic ARN in us-east-1, in any AWS partition. */
 const US_EAST_1_TOPIC_ARN = /^arn:aws(-[a-z]+)*:sns:us-east-1:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-
-/** True for an email address SNS and AWS Budgets accept (at most 254 characters). */
-export function isEmailAddress(value: unknown): value is string {
-    return typeof value === "string" && value.length <= 254 && EMAIL.test(value);
-}
 
 /** True for the ARN of a standard SNS topic in us-east-1. */
 export function isUsEast1TopicArn(value: unknown): value is string {
@@ -58,7 +54,7 @@ export function isPositiveAmount(value: unknown): value is number {
     return typeof value === "number" && Number.isFinite(value) && value > 0;
 }
 
-/** The arguments {@link resolveBillingAlarmArgs} checks (BillingAlarmArgs without tags). */
+/** The arguments {@link resolveBillingAlarmArgs} checks. */
 export interface BillingAlarmInput {
     readonly thresholdUsdPerDay?: number;
     readonly emails?: readonly string[];
@@ -67,6 +63,8 @@ export interface BillingAlarmInput {
     readonly monthlyBudgetUsd?: number;
     readonly monthlyLimitUsd?: number;
     readonly treatMissingData?: TreatMissingData;
+    /** Checked by AWS's tag rules when it is a plain map. */
+    readonly tags?: unknown;
 }
 
 /** Validated arguments with their defaults applied. */
@@ -101,16 +99,13 @@ export function resolveBillingAlarmArgs(name: string, args: BillingAlarmInput): 
         problems.expect(false, "emails", emails, "is not a list: expected a list of email addresses");
     } else {
         const seen = new Set<string>();
-        emails.forEach((email: unknown, i) => {
-            if (!isEmailAddress(email)) {
-                problems.expect(false, `emails[${i}]`, email, "is not a valid email address");
-                return;
-            }
-            const key = email.toLowerCase();
+        emails.forEach((address: unknown, i) => {
+            if (!problems.check(`emails[${i}]`, address, email)) return;
+            const key = (address as string).toLowerCase();
             problems.expect(
                 !seen.has(key),
                 `emails[${i}]`,
-                email,
+                address,
                 "is listed twice (addresses compare case-insensitively)",
             );
             seen.add(key);
@@ -138,12 +133,7 @@ export function resolveBillingAlarmArgs(name: string, args: BillingAlarmInput): 
     }
 
     const treatMissingData = args.treatMissingData ?? DEFAULT_TREAT_MISSING_DATA;
-    problems.expect(
-        (TREAT_MISSING_DATA as readonly unknown[]).includes(treatMissingData),
-        "treatMissingData",
-        treatMissingData,
-        `is not one of ${TREAT_MISSING_DATA.map((v) => JSON.stringify(v)).join(", ")}`,
-    );
+    problems.check("treatMissingData", treatMissingData, oneOf(TREAT_MISSING_DATA));
 
     if (args.topicArn !== undefined && isKnown(args.topicArn)) {
         problems.expect(
@@ -169,6 +159,8 @@ export function resolveBillingAlarmArgs(name: string, args: BillingAlarmInput): 
             "applies only to a topic this component creates: leave it unset when topicArn is given",
         );
     }
+
+    checkTags(problems, "tags", args.tags);
 
     problems.throwIfAny();
     return {

@@ -1,8 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
+import { isKnown } from "../shared/validation";
 import {
     CLOUDWATCH_LOG_EXPORTS,
+    isolatedSubnetIdsWhenKnown,
     finalSnapshotIdentifier,
     iamConnectArnPrefix,
     logGroupName,
@@ -26,10 +28,12 @@ export interface PostgresDbArgs {
     readonly vpcId: pulumi.Input<string>;
     /**
      * Isolated subnets (no route to the internet) for the DB subnet group, in
-     * at least two availability zones. A plain array: its length is validated
-     * before deployment (map an `Output<string[]>` per index if needed).
+     * at least two availability zones: a list of ids (each may be an Output),
+     * checked before anything is registered, or a whole `Output<string[]>`
+     * such as `SecureVpc.isolatedSubnetIds`, checked by the same rules once
+     * the deployment knows it (before the subnet group is created).
      */
-    readonly isolatedSubnetIds: pulumi.Input<string>[];
+    readonly isolatedSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Security groups (e.g. the ECS service's) allowed to connect on 5432.
      * At least one; a plain array. No CIDR rule is ever created.
@@ -262,7 +266,9 @@ export class PostgresDb extends pulumi.ComponentResource {
             {
                 namePrefix: `${id}-`,
                 description: `Isolated subnets of PostgreSQL ${id}`,
-                subnetIds: [...args.isolatedSubnetIds],
+                subnetIds: isKnown(args.isolatedSubnetIds)
+                    ? [...args.isolatedSubnetIds]
+                    : pulumi.output(args.isolatedSubnetIds).apply((ids) => isolatedSubnetIdsWhenKnown(name, ids)),
                 tags: tags(subnetGroupName),
             },
             { parent: this },

@@ -5,6 +5,9 @@
  * data in, plain data out, so it is unit-tested directly.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { kmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays as logRetentionCheck } from "../shared/checks";
+import { dbInstanceClass } from "../shared/instanceTypes";
+import { checkTags } from "../shared/tags";
 import { isKnown, Problems } from "../shared/validation";
 import type { PostgresDbArgs } from "./postgresDb";
 
@@ -36,10 +39,8 @@ export const PRODUCTION_MIN_BACKUP_RETENTION_DAYS = 7;
 /** Enhanced Monitoring intervals RDS accepts (seconds; 0 disables). */
 export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
-/** Retention values CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+/** Retention values CloudWatch Logs accepts (days): the shared list. */
+export { LOG_RETENTION_DAYS };
 
 /** Values of the `log_statement` PostgreSQL parameter. */
 export const PostgresLogStatement = {
@@ -59,11 +60,9 @@ export const LOG_STATEMENT_VALUES: readonly PostgresLogStatement[] = Object.valu
 /** The log types RDS for PostgreSQL exports to CloudWatch Logs; one log group each. */
 export const CLOUDWATCH_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 
-const DB_CLASS = /^db\.[a-z][a-z0-9-]*\d[a-z0-9-]*\.(micro|small|medium|large|\d*xlarge)$/;
 const VPC_ID = /^vpc-[0-9a-z]+$/;
 const SUBNET_ID = /^subnet-[0-9a-z-]+$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-z]+$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const PG_IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 const RESERVED_DB_NAMES = ["postgres", "rdsadmin", "template0", "template1"];
 const RESERVED_USERNAMES = ["rdsadmin", "rdsrepladmin", "rds_superuser", "public"];
@@ -330,11 +329,10 @@ function checkIdList(
     min: number,
     minMessage: string,
 ): void {
+    // A whole Output<string[]> (or a Promise of one) is checked once its value is known: see isolatedSubnetIdsWhenKnown.
+    if (!isKnown(list as pulumi.Input<unknown>)) return;
     if (!Array.isArray(list)) {
-        problems.add(
-            `${key}: ${pulumi.Output.isInstance(list) ? "<output>" : JSON.stringify(list)} is not a plain array: ` +
-                `expected a list of ${what}s whose length is known before deployment (pass pulumi.Input<string>[], not Output<string[]>)`,
-        );
+        problems.add(`${key}: ${JSON.stringify(list)} is not a list: expected a list of ${what}s`);
         return;
     }
     if (list.length < min) problems.add(`${key}: ${showList(list)} ${minMessage}`);
@@ -348,6 +346,31 @@ function checkIdList(
         }
         if (typeof id === "string") seen.add(id);
     });
+}
+
+function checkIsolatedSubnetIds(problems: Problems, list: unknown): void {
+    checkIdList(
+        problems,
+        "isolatedSubnetIds",
+        list,
+        SUBNET_ID,
+        "subnet id (subnet-...)",
+        2,
+        "has fewer than two subnets: expected isolated subnets in at least two availability zones",
+    );
+}
+
+/**
+ * The isolated subnet ids of a PostgresDb given as a whole `Output<string[]>`
+ * (e.g. `SecureVpc.isolatedSubnetIds`), checked by the same rules as a plain
+ * list once the deployment knows them: throws a ValidationError naming
+ * `isolatedSubnetIds` during preview or update, before the subnet group is created.
+ */
+export function isolatedSubnetIdsWhenKnown(name: string, ids: readonly string[]): string[] {
+    const problems = new Problems(`PostgresDb "${name}"`);
+    checkIsolatedSubnetIds(problems, ids);
+    problems.throwIfAny();
+    return [...ids];
 }
 
 function checkBoolean(problems: Problems, key: string, value: unknown): void {
@@ -380,15 +403,13 @@ export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, st
             "is not a VPC id (vpc-...)",
         );
     }
-    checkIdList(
-        problems,
-        "isolatedSubnetIds",
-        a.isolatedSubnetIds,
-        SUBNET_ID,
-        "subnet id (subnet-...)",
-        2,
-        "has fewer than two subnets: expected isolated subnets in at least two availability zones",
-    );
+    checkIsolatedSubnetIds(problems, a.isolatedSubnetIds);
+    if (!isKnown(a.allowedSecurityGroupIds as pulumi.Input<unknown>)) {
+        problems.add(
+            "allowedSecurityGroupIds: <output> is a whole Output: expected a list whose elements may be Outputs " +
+                "(one ingress rule is created per security group, so their number must be known before deployment)",
+        );
+    }
     checkIdList(
         problems,
         "allowedSecurityGroupIds",
@@ -425,14 +446,7 @@ export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, st
     );
 
     const instanceClass = a.instanceClass ?? d.instanceClass;
-    if (isKnown(instanceClass)) {
-        problems.expect(
-            typeof instanceClass === "string" && DB_CLASS.test(instanceClass),
-            "instanceClass",
-            instanceClass,
-            "is not an RDS instance class such as db.t4g.micro",
-        );
-    }
+    if (isKnown(instanceClass)) problems.check("instanceClass", instanceClass, dbInstanceClass);
 
     // Storage.
     const allocated = a.allocatedStorageGb ?? d.allocatedStorageGb;
@@ -470,12 +484,12 @@ export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, st
         );
     }
 
+    // RDS stores the key ARN it resolved: an alias would show as a change on every deployment.
     if (a.kmsKeyArn !== undefined && isKnown(a.kmsKeyArn)) {
-        problems.expect(
-            typeof a.kmsKeyArn === "string" && KMS_KEY_ARN.test(a.kmsKeyArn),
+        problems.check(
             "kmsKeyArn",
             a.kmsKeyArn,
-            "is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+            kmsKeyArn({ why: "which RDS records in place of an alias (else a change on every deployment)" }),
         );
     }
 
@@ -613,12 +627,7 @@ export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, st
         `is not an Enhanced Monitoring interval: expected one of ${MONITORING_INTERVALS.join(", ")} (0 disables it)`,
     );
     const logRetentionDays = a.logRetentionDays ?? d.logRetentionDays;
-    problems.expect(
-        (LOG_RETENTION_DAYS as readonly unknown[]).includes(logRetentionDays),
-        "logRetentionDays",
-        logRetentionDays,
-        `is not a CloudWatch Logs retention: expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
-    );
+    problems.check("logRetentionDays", logRetentionDays, logRetentionCheck);
     const logMinDuration = a.logMinDurationStatementMs ?? d.logMinDurationStatementMs;
     problems.expect(
         isInt(logMinDuration) && logMinDuration >= -1 && logMinDuration <= 2147483647,
@@ -651,6 +660,8 @@ export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, st
             "is not an RDS CA identifier such as rds-ca-rsa2048-g1",
         );
     }
+
+    checkTags(problems, "tags", a.tags);
 
     problems.throwIfAny();
 

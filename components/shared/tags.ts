@@ -42,7 +42,7 @@ function textProblem(what: "key" | "value", text: string): string | undefined {
  * starting with the tag it is about; empty when the map is acceptable.
  */
 export function tagProblems(tags: unknown, extraKeys: readonly string[] = COMPONENT_TAG_KEYS): string[] {
-    if (!isKnown(tags)) return [];
+    if (tags === undefined || !isKnown(tags)) return [];
     if (typeof tags !== "object" || tags === null || Array.isArray(tags)) {
         return ["is not a map of tag keys to string values"];
     }

@@ -4,7 +4,9 @@
  */
 import { isPrivateCidr, parseCidr } from "../shared/cidr";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems, show } from "../shared/validation";
+import { kmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays } from "../shared/checks";
+import { checkTags } from "../shared/tags";
+import { isKnown, Problems, show } from "../shared/validation";
 import {
     blockSize,
     defaultTierMasks,
@@ -33,10 +35,8 @@ export type NatStrategy = (typeof NatStrategy)[keyof typeof NatStrategy];
 /** The values of {@link NatStrategy}, in declaration order (the order validation messages list them in). */
 export const NAT_STRATEGIES: readonly NatStrategy[] = Object.values(NatStrategy);
 
-/** Retention values CloudWatch Logs accepts (days). */
-export const FLOW_LOG_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+/** Retention values CloudWatch Logs accepts (days): the shared list. */
+export const FLOW_LOG_RETENTION_DAYS = LOG_RETENTION_DAYS;
 
 export const DEFAULT_CIDR_BLOCK = "10.0.0.0/16";
 export const DEFAULT_ZONE_COUNT = 2;
@@ -61,6 +61,8 @@ export interface PlainVpcArgs {
     readonly isolatedSubnetCidrMask?: number;
     readonly natStrategy?: NatStrategy;
     readonly flowLogRetentionDays?: number;
+    /** Checked when it is a plain string (an Output is passed through). */
+    readonly flowLogKmsKeyArn?: unknown;
     readonly interfaceEndpoints?: readonly string[];
     /** Only checked for its shape: a plain map (its values may be Outputs), not an Output of a map. */
     readonly tags?: unknown;
@@ -168,12 +170,15 @@ export function resolveVpcArgs(name: string, args: PlainVpcArgs): ResolvedVpcArg
     );
 
     const flowLogRetentionDays = args.flowLogRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS;
-    problems.expect(
-        (FLOW_LOG_RETENTION_DAYS as readonly unknown[]).includes(flowLogRetentionDays),
-        "flowLogRetentionDays",
-        flowLogRetentionDays,
-        `is not a CloudWatch Logs retention: expected one of ${FLOW_LOG_RETENTION_DAYS.join(", ")}`,
-    );
+    problems.check("flowLogRetentionDays", flowLogRetentionDays, logRetentionDays);
+    // CloudWatch Logs requires the key ARN (an alias ARN is refused by CreateLogGroup).
+    if (args.flowLogKmsKeyArn !== undefined && isKnown(args.flowLogKmsKeyArn)) {
+        problems.check(
+            "flowLogKmsKeyArn",
+            args.flowLogKmsKeyArn,
+            kmsKeyArn({ why: "as CloudWatch Logs requires for a log group" }),
+        );
+    }
 
     const interfaceEndpoints = args.interfaceEndpoints ?? [];
     if (!Array.isArray(interfaceEndpoints)) {
@@ -208,6 +213,8 @@ export function resolveVpcArgs(name: string, args: PlainVpcArgs): ResolvedVpcArg
         );
     } else if (tags !== undefined && (typeof tags !== "object" || tags === null || Array.isArray(tags))) {
         problems.add(`tags: ${show(tags)} is not a map of tags`);
+    } else {
+        checkTags(problems, "tags", tags);
     }
 
     // Zone block and tier masks: only meaningful once the CIDR and count are sound.

@@ -3,11 +3,7 @@
 import * as aws from "@pulumi/aws";
 import { PostgresDb, SecureVpc } from "@aws-webapp/aws-webapp";
 
-const zones = 2;
-const vpc = new SecureVpc("data", { natStrategy: "None", availabilityZoneCount: zones });
-// PostgresDb validates the subnet count before deploying, so it takes a plain
-// array: one Output per zone.
-const isolatedSubnetIds = Array.from({ length: zones }, (_, i) => vpc.isolatedSubnetIds.apply((ids) => ids[i]));
+const vpc = new SecureVpc("data", { natStrategy: "None", availabilityZoneCount: 2 });
 
 const app = new aws.ec2.SecurityGroup("app", {
     vpcId: vpc.vpcId,
@@ -16,7 +12,8 @@ const app = new aws.ec2.SecurityGroup("app", {
 
 const db = new PostgresDb("db", {
     vpcId: vpc.vpcId,
-    isolatedSubnetIds,
+    // The whole Output list: PostgresDb checks it (two or more subnets) once it is known.
+    isolatedSubnetIds: vpc.isolatedSubnetIds,
     allowedSecurityGroupIds: [app.id],
     instanceClass: "db.t4g.micro",
     allocatedStorageGb: 20,
