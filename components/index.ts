@@ -45,3 +45,22 @@ export {
     newMessageId,
     ensureFunctionBundle,
 } from "./data";
+export {
+    Observability,
+    type ObservabilityArgs,
+    OBSERVABILITY_DEFAULTS,
+    type DbInstanceMetricDimensions,
+    type EcsServiceMetricDimensions,
+    type HttpApiMetricDimensions,
+    type LambdaFunctionMetricDimensions,
+    type LoadBalancerMetricDimensions,
+    type QueueMetricDimensions,
+} from "./observability";
+export {
+    WebFirewall,
+    type WebFirewallArgs,
+    WEB_FIREWALL_DEFAULTS,
+    DomainCertificate,
+    type DomainCertificateArgs,
+} from "./edge";
+export { AppSecret, type AppSecretArgs, APP_SECRET_DEFAULTS } from "./secrets";

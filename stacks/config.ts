@@ -12,6 +12,8 @@ import {
     number,
     oneOf as oneOfCheck,
 } from "../components/shared/checks";
+import { isInZone } from "../components/edge";
+import { OBSERVABILITY_DEFAULTS } from "../components/observability";
 import { isCidr, isPrivateCidr, parseCidr } from "../components/shared/cidr";
 import { architectureOfInstanceType, dbInstanceClass, instanceType } from "../components/shared/instanceTypes";
 import { awsRegion, zonesOf } from "../components/shared/regions";
@@ -141,22 +143,26 @@ export const environmentSchema = z
             .describe("Monthly AWS Budget amount (USD); unset means no budget."),
         alarmEmails: emails.default([]).describe("Email addresses subscribed to the operations alarm topic."),
         alarmHttp5xxPer5Min: int(1, 100000)
-            .default(10)
+            .default(OBSERVABILITY_DEFAULTS.http5xxPer5Min)
             .describe("Alarm when 5xx responses in 5 minutes reach this count."),
         alarmResponseTimeSeconds: num(0.01, 60, "seconds from 0.01 to 60")
-            .default(1)
+            .default(OBSERVABILITY_DEFAULTS.responseTimeSeconds)
             .describe("Alarm when the average response time stays above this many seconds."),
         alarmEcsCpuPercent: int(1, 100)
-            .default(85)
+            .default(OBSERVABILITY_DEFAULTS.ecsCpuPercent)
             .describe("Alarm when the service's average CPU stays above this %."),
         alarmEcsMemoryPercent: int(1, 100)
-            .default(85)
+            .default(OBSERVABILITY_DEFAULTS.ecsMemoryPercent)
             .describe("Alarm when the service's average memory stays above this %."),
-        alarmDbCpuPercent: int(1, 100).default(80).describe("Alarm when the database CPU stays above this %."),
+        alarmDbCpuPercent: int(1, 100)
+            .default(OBSERVABILITY_DEFAULTS.dbCpuPercent)
+            .describe("Alarm when the database CPU stays above this %."),
         alarmDbFreeStorageGb: int(1, 65536)
-            .default(2)
+            .default(OBSERVABILITY_DEFAULTS.dbFreeStorageGb)
             .describe("Alarm when the database's free storage falls below this many GiB."),
-        alarmDbConnections: int(1, 100000).default(80).describe("Alarm when database connections exceed this count."),
+        alarmDbConnections: int(1, 100000)
+            .default(OBSERVABILITY_DEFAULTS.dbConnections)
+            .describe("Alarm when database connections exceed this count."),
         domainName: str(hostName)
             .optional()
             .describe("Host name for the application (ACM certificate and alias record); unset means none."),
@@ -342,9 +348,7 @@ export function parseEnvironmentConfig(
     );
     problems.expect(
         (c.domainName === undefined) === (c.hostedZoneName === undefined) &&
-            (c.domainName === undefined ||
-                c.domainName === c.hostedZoneName ||
-                c.domainName.endsWith(`.${c.hostedZoneName}`)),
+            (c.domainName === undefined || isInZone(c.domainName, c.hostedZoneName!)),
         key("domainName"),
         c.domainName,
         `expected together with ${key("hostedZoneName")} and inside that zone (${show(c.hostedZoneName)})`,

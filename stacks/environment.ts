@@ -1,9 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BillingAlarm, EcsEc2Service, ImagePipeline, PostgresDb, SecureVpc } from "../components";
-import { AppSecret } from "./appSecret";
+import {
+    AppSecret,
+    BillingAlarm,
+    DomainCertificate,
+    EcsEc2Service,
+    ImagePipeline,
+    Observability,
+    PostgresDb,
+    SecureVpc,
+    WebFirewall,
+} from "../components";
 import type { EnvironmentConfig } from "./config";
-import { aliasRecord, DomainCertificate, WebFirewall } from "./edge";
-import { Observability } from "./observability";
+import { aliasRecord } from "./edge";
 import { plannedIdleMonthlyCostUsd } from "./plannedCost";
 
 /** An ingress output the chosen mode always sets (config validation guarantees the mode). */
@@ -191,29 +199,30 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
     const observability = new Observability(`${name}-ops`, {
         region: config.region,
         alarmEmails: config.alarmEmails,
-        ingress:
-            config.ingress === "alb"
-                ? {
-                      kind: "alb",
-                      loadBalancerArnSuffix: defined(service.loadBalancerArnSuffix, "loadBalancerArnSuffix"),
-                      targetGroupArnSuffix: defined(service.targetGroupArnSuffix, "targetGroupArnSuffix"),
-                  }
-                : { kind: "httpApi", apiId: defined(service.apiId, "apiId") },
-        clusterName: service.clusterName,
-        serviceName: service.serviceName,
+        ...(config.ingress === "alb"
+            ? {
+                  loadBalancer: pulumi
+                      .all([
+                          defined(service.loadBalancerArnSuffix, "loadBalancerArnSuffix"),
+                          defined(service.targetGroupArnSuffix, "targetGroupArnSuffix"),
+                      ])
+                      .apply(([LoadBalancer, TargetGroup]) => ({ LoadBalancer, TargetGroup })),
+              }
+            : { httpApi: defined(service.apiId, "apiId").apply((ApiId) => ({ ApiId })) }),
+        ecsService: pulumi
+            .all([service.clusterName, service.serviceName])
+            .apply(([ClusterName, ServiceName]) => ({ ClusterName, ServiceName })),
+        database: db.metricDimensions,
+        lambdaFunction: images.functionName.apply((FunctionName) => ({ FunctionName })),
+        deadLetterQueue: images.dlqName.apply((QueueName) => ({ QueueName })),
         appLogGroupName: service.logGroupName,
-        dbInstanceIdentifier: db.instanceIdentifier,
-        functionName: images.functionName,
-        deadLetterQueueName: images.dlqName,
-        thresholds: {
-            http5xxPer5Min: config.alarmHttp5xxPer5Min,
-            responseTimeSeconds: config.alarmResponseTimeSeconds,
-            ecsCpuPercent: config.alarmEcsCpuPercent,
-            ecsMemoryPercent: config.alarmEcsMemoryPercent,
-            dbCpuPercent: config.alarmDbCpuPercent,
-            dbFreeStorageGb: config.alarmDbFreeStorageGb,
-            dbConnections: config.alarmDbConnections,
-        },
+        http5xxPer5Min: config.alarmHttp5xxPer5Min,
+        responseTimeSeconds: config.alarmResponseTimeSeconds,
+        ecsCpuPercent: config.alarmEcsCpuPercent,
+        ecsMemoryPercent: config.alarmEcsMemoryPercent,
+        dbCpuPercent: config.alarmDbCpuPercent,
+        dbFreeStorageGb: config.alarmDbFreeStorageGb,
+        dbConnections: config.alarmDbConnections,
         tags,
     });
 

@@ -1,6 +1,6 @@
-import { mocksReady, record } from "./harness/mocks";
+import { failsBeforeRegistering, mocksReady, record } from "./harness/mocks";
 import { expect } from "chai";
-import { AppSecret } from "../stacks/appSecret";
+import { AppSecret } from "../components";
 
 describe("application secret", () => {
     before(() => mocksReady);
@@ -15,5 +15,21 @@ describe("application secret", () => {
         expect(version.inputs.secretId).to.equal(secret.id);
         expect(version.secretInputs).to.include("secretString");
         expect(version.inputs.secretString).to.equal(password.state.result);
+    });
+
+    it("refuses a bad name, length or recovery window before registering anything", async () => {
+        const message = await failsBeforeRegistering(
+            () => new AppSecret("key", { secretName: "my secret!", length: 8, recoveryWindowInDays: 3 }),
+        );
+        expect(message).to.equal(
+            [
+                'AppSecret "key": invalid values:',
+                '  - secretName: "my secret!" is not a Secrets Manager name of 1 to 512 letters, digits and / _ + = . @ -',
+                "  - length: 8 is out of range: expected an integer from 32 to 1024",
+                "  - recoveryWindowInDays: 3 is not a recovery window Secrets Manager accepts: expected 0 (delete at once) or an integer from 7 to 30",
+            ].join("\n"),
+        );
+        const rec = await record(() => new AppSecret("now", { secretName: "app/dev/key", recoveryWindowInDays: 0 }));
+        expect(rec.one("aws:secretsmanager/secret:Secret").inputs.recoveryWindowInDays).to.equal(0);
     });
 });

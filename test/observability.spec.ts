@@ -1,39 +1,32 @@
-import { mocksReady, record } from "./harness/mocks";
+import { failsBeforeRegistering, mocksReady, record, valueOf } from "./harness/mocks";
 import { expect } from "chai";
-import { alarmSpecs, dashboardBody, Observability, ObservabilityArgs } from "../stacks/observability";
+import * as pulumi from "@pulumi/pulumi";
+import { Observability, ObservabilityArgs } from "../components";
+import { alarmSpecs, dashboardBody, OBSERVABILITY_DEFAULTS } from "../components/observability";
 
-const thresholds = {
-    http5xxPer5Min: 10,
-    responseTimeSeconds: 1,
-    ecsCpuPercent: 85,
-    ecsMemoryPercent: 85,
-    dbCpuPercent: 80,
-    dbFreeStorageGb: 2,
-    dbConnections: 80,
-};
+const thresholds = OBSERVABILITY_DEFAULTS;
 
-function args(ingress: ObservabilityArgs["ingress"]): ObservabilityArgs {
+const alb = { loadBalancer: { LoadBalancer: "app/web/123", TargetGroup: "targetgroup/web/456" } };
+const httpApi = { httpApi: { ApiId: "a1b2c3" } };
+
+function args(ingress: Partial<ObservabilityArgs>): ObservabilityArgs {
     return {
         region: "us-east-1",
         alarmEmails: ["ops@example.com", "oncall@example.com"],
-        ingress,
-        clusterName: "web-cluster",
-        serviceName: "web-service",
+        ...ingress,
+        ecsService: { ClusterName: "web-cluster", ServiceName: "web-service" },
         appLogGroupName: "/ecs/web",
-        dbInstanceIdentifier: "web-db",
-        functionName: "images-resizer",
-        deadLetterQueueName: "images-dlq",
-        thresholds,
+        database: { DBInstanceIdentifier: "web-db" },
+        lambdaFunction: { FunctionName: "images-resizer" },
+        deadLetterQueue: { QueueName: "images-dlq" },
     };
 }
-
-const alb = { kind: "alb" as const, loadBalancerArnSuffix: "app/web/123", targetGroupArnSuffix: "targetgroup/web/456" };
 
 describe("observability", () => {
     before(() => mocksReady);
 
     it("alarms on ALB 5xx, response time, unhealthy hosts, ECS, RDS, Lambda errors and DLQ depth", () => {
-        const specs = alarmSpecs(args(alb));
+        const specs = alarmSpecs(args(alb), thresholds);
         const byRole = Object.fromEntries(specs.map((s) => [s.role, s]));
         expect(Object.keys(byRole)).to.have.members([
             "alb-target-5xx",
@@ -64,7 +57,7 @@ describe("observability", () => {
     });
 
     it("watches the HTTP API instead of an ALB in the cheap ingress mode", () => {
-        const specs = alarmSpecs(args({ kind: "httpApi", apiId: "a1b2c3" }));
+        const specs = alarmSpecs(args(httpApi), thresholds);
         const roles = specs.map((s) => s.role);
         expect(roles).to.include.members(["api-5xx", "api-latency"]);
         expect(roles.filter((r) => r.startsWith("alb-"))).to.be.empty;
@@ -75,10 +68,9 @@ describe("observability", () => {
         const body = JSON.parse(
             dashboardBody({
                 region: "us-east-1",
-                ingress: { kind: "alb", loadBalancer: "app/web/123", targetGroup: "targetgroup/web/456" },
-                clusterName: "web-cluster",
-                serviceName: "web-service",
-                dbInstanceIdentifier: "web-db",
+                ...alb,
+                ecsService: { ClusterName: "web-cluster", ServiceName: "web-service" },
+                database: { DBInstanceIdentifier: "web-db" },
                 appLogGroupName: "/ecs/web",
             }),
         );
@@ -128,5 +120,73 @@ describe("observability", () => {
         );
         const dashboard = rec.one("aws:cloudwatch/dashboard:Dashboard");
         expect(JSON.parse(dashboard.inputs.dashboardBody).widgets).to.have.length(4);
+    });
+
+    it("takes whole Outputs of dimensions, as components expose them", async () => {
+        const rec = await record(
+            () =>
+                new Observability("outs", {
+                    region: "us-east-1",
+                    loadBalancer: pulumi.output({ LoadBalancer: "app/web/1", TargetGroup: "targetgroup/web/2" }),
+                    database: pulumi.output({ DBInstanceIdentifier: "web-db" }),
+                }),
+        );
+        const alarms = rec.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+        expect(alarms.map((a) => a.name).sort()).to.deep.equal(
+            [
+                "outs-alb-elb-5xx",
+                "outs-alb-response-time",
+                "outs-alb-target-5xx",
+                "outs-alb-unhealthy-hosts",
+                "outs-rds-connections",
+                "outs-rds-cpu",
+                "outs-rds-free-storage",
+            ].sort(),
+        );
+        expect(alarms.find((a) => a.name === "outs-alb-target-5xx")!.inputs.dimensions).to.deep.equal({
+            LoadBalancer: "app/web/1",
+        });
+        const body = JSON.parse(rec.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
+        expect(body.widgets.map((w: any) => [w.properties.title, w.x, w.y])).to.deep.equal([
+            ["ALB metrics", 0, 0],
+            ["RDS metrics", 12, 0],
+        ]);
+        expect(rec.ofType("aws:sns/topicSubscription:TopicSubscription")).to.be.empty;
+        expect(await valueOf(rec.one("aws:sns/topic:Topic").inputs.name)).to.equal("outs-alarms");
+    });
+
+    it("refuses bad thresholds, emails, dimensions and names before registering anything", async () => {
+        const message = await failsBeforeRegistering(
+            () =>
+                new Observability("bad name", {
+                    ...args(alb),
+                    alarmEmails: ["ops@example.com", "OPS@example.com", "nope"],
+                    ecsCpuPercent: 0,
+                    responseTimeSeconds: 90,
+                    database: { DBInstanceIdentifier: "" },
+                    tags: { "aws:team": "x" },
+                }),
+        );
+        expect(message).to.equal(
+            [
+                'Observability "bad name": invalid values:',
+                '  - name: "bad name" cannot name a CloudWatch dashboard: expected letters, digits, - or _ (it becomes "<name>-overview")',
+                "  - responseTimeSeconds: 90 is out of range: expected seconds from 0.01 to 60",
+                "  - ecsCpuPercent: 0 is out of range: expected an integer from 1 to 100",
+                '  - alarmEmails[2]: "nope" is not a valid email address',
+                '  - database.DBInstanceIdentifier: "" is not a dimension value: expected a non-empty string',
+                '  - tags: tag "aws:team" starts with "aws:", a prefix AWS reserves for its own tags',
+            ].join("\n"),
+        );
+        const dup = await failsBeforeRegistering(
+            () => new Observability("dup", { ...args(alb), alarmEmails: ["ops@example.com", "OPS@example.com"] }),
+        );
+        expect(dup).to.contain(
+            'alarmEmails[1]: "OPS@example.com" is listed twice (addresses compare case-insensitively)',
+        );
+        const nothing = await failsBeforeRegistering(() => new Observability("none", { region: "us-east-1" }));
+        expect(nothing).to.contain(
+            "nothing to watch: expected at least one of loadBalancer, httpApi, ecsService, database, lambdaFunction, deadLetterQueue",
+        );
     });
 });

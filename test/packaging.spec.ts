@@ -17,7 +17,7 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 const pkg = JSON.parse(read("package.json"));
 const lock = JSON.parse(read("package-lock.json"));
 
-/** The five components of ARCHITECTURE.md plus the delivery one. */
+/** Every component of the library (ARCHITECTURE.md, components table). */
 const COMPONENTS = [
     "SecureVpc",
     "EcsEc2Service",
@@ -28,6 +28,10 @@ const COMPONENTS = [
     "StaticSite",
     "UserAuth",
     "MessageTable",
+    "Observability",
+    "WebFirewall",
+    "DomainCertificate",
+    "AppSecret",
 ];
 const EXAMPLES: Record<string, string> = {
     SecureVpc: "secure-vpc",
