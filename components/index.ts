@@ -1,6 +1,6 @@
 // The public component library: every component, its args type and the enums its args and outputs use.
 export { ValidationError } from "./shared/validation";
-export { BillingAlarm, type BillingAlarmArgs, TreatMissingData } from "./billing";
+export { BillingAlarm, type BillingAlarmArgs, BILLING_ALARM_DEFAULTS, TreatMissingData } from "./billing";
 export * from "./database";
 export { GithubDeployRole, type GithubDeployRoleArgs } from "./github";
 export { SecureVpc, type SecureVpcArgs, NatStrategy, EgressTier, NAT_STRATEGIES } from "./vpc";

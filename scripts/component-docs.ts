@@ -116,7 +116,9 @@ export function componentDocs(): ComponentDoc[] {
             .filter(
                 (m): m is ts.PropertyDeclaration =>
                     ts.isPropertyDeclaration(m) &&
-                    (ts.getCombinedModifierFlags(m) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) === 0 &&
+                    (ts.getCombinedModifierFlags(m) &
+                        (ts.ModifierFlags.Private | ts.ModifierFlags.Protected | ts.ModifierFlags.Static)) ===
+                        0 &&
                     (ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Readonly) !== 0,
             )
             .map((m): DocRow => {

@@ -22,13 +22,14 @@ export interface BillingAlarmArgs {
     /**
      * Alarm when the estimated charges grow by this many USD per day or more
      * (daily rate of `AWS/Billing EstimatedCharges`). Plain number above 0.
-     * @default 1
+     * @default BILLING_ALARM_DEFAULTS.thresholdUsdPerDay
      */
     readonly thresholdUsdPerDay?: number;
     /**
      * Email addresses subscribed to the topic (each must confirm the mail AWS
-     * sends). Plain list, validated up front; duplicates are refused.
-     * @default [] (no subscription; a warning is logged when topicArn is unset too)
+     * sends). Plain list, validated up front; duplicates are refused. None:
+     * no subscription (a warning is logged when topicArn is unset too).
+     * @default BILLING_ALARM_DEFAULTS.emails
      */
     readonly emails?: string[];
     /**
@@ -43,7 +44,7 @@ export interface BillingAlarmArgs {
      * Encrypt the created topic with a dedicated customer managed KMS key
      * (about 1 USD a month) whose policy lets CloudWatch and Budgets publish.
      * `false` leaves the topic unencrypted at rest. Only for a created topic.
-     * @default true
+     * @default BILLING_ALARM_DEFAULTS.encryptTopic
      */
     readonly encryptTopic?: boolean;
     /**
@@ -62,7 +63,7 @@ export interface BillingAlarmArgs {
      * How the alarms treat periods without a billing data point (which AWS
      * publishes only a few times a day). `ignore` keeps the current state
      * through a gap (see DEFAULT_TREAT_MISSING_DATA for the reasoning).
-     * @default "ignore"
+     * @default BILLING_ALARM_DEFAULTS.treatMissingData
      */
     readonly treatMissingData?: TreatMissingData;
     /**

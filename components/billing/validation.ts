@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type { BillingAlarmArgs } from "./billingAlarm";
 import { email, isEmailAddress, oneOf } from "../shared/checks";
 import { checkTags } from "../shared/tags";
 import { isKnown, Problems } from "../shared/validation";
@@ -41,6 +41,14 @@ export const DEFAULT_TREAT_MISSING_DATA: TreatMissingData = "ignore";
 /** Default daily-rate threshold (USD per day): the design note's 1 USD. */
 export const DEFAULT_THRESHOLD_USD_PER_DAY = 1;
 
+/** Defaults of {@link BillingAlarmArgs}: the one place they are written (the TSDoc `@default`s name them). */
+export const BILLING_ALARM_DEFAULTS = {
+    thresholdUsdPerDay: DEFAULT_THRESHOLD_USD_PER_DAY,
+    emails: [] as readonly string[],
+    encryptTopic: true,
+    treatMissingData: DEFAULT_TREAT_MISSING_DATA,
+} as const;
+
 /** A standard (not FIFO) SNS topic ARN in us-east-1, in any AWS partition. */
 const US_EAST_1_TOPIC_ARN = /^arn:aws(-[a-z]+)*:sns:us-east-1:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
@@ -54,39 +62,16 @@ export function isPositiveAmount(value: unknown): value is number {
     return typeof value === "number" && Number.isFinite(value) && value > 0;
 }
 
-/** The arguments {@link resolveBillingAlarmArgs} checks. */
-export interface BillingAlarmInput {
-    readonly thresholdUsdPerDay?: number;
-    readonly emails?: readonly string[];
-    readonly topicArn?: pulumi.Input<string>;
-    readonly encryptTopic?: boolean;
-    readonly monthlyBudgetUsd?: number;
-    readonly monthlyLimitUsd?: number;
-    readonly treatMissingData?: TreatMissingData;
-    /** Checked by AWS's tag rules when it is a plain map. */
-    readonly tags?: unknown;
-}
-
-/** Validated arguments with their defaults applied. */
-export interface BillingAlarmSettings {
-    readonly thresholdUsdPerDay: number;
-    readonly emails: readonly string[];
-    readonly encryptTopic: boolean;
-    readonly monthlyBudgetUsd: number | undefined;
-    readonly monthlyLimitUsd: number | undefined;
-    readonly treatMissingData: TreatMissingData;
-}
-
 /**
  * Applies the defaults and checks every plain argument, throwing one
  * `ValidationError` (subject `BillingAlarm "<name>"`) that lists each bad
  * argument. `topicArn` is checked only when it is a plain string (an Output's
  * value is unknown until deployment).
  */
-export function resolveBillingAlarmArgs(name: string, args: BillingAlarmInput): BillingAlarmSettings {
+export function resolveBillingAlarmArgs(name: string, args: BillingAlarmArgs) {
     const problems = new Problems(`BillingAlarm "${name}"`);
 
-    const thresholdUsdPerDay = args.thresholdUsdPerDay ?? DEFAULT_THRESHOLD_USD_PER_DAY;
+    const thresholdUsdPerDay = args.thresholdUsdPerDay ?? BILLING_ALARM_DEFAULTS.thresholdUsdPerDay;
     problems.expect(
         isPositiveAmount(thresholdUsdPerDay),
         "thresholdUsdPerDay",
@@ -94,7 +79,7 @@ export function resolveBillingAlarmArgs(name: string, args: BillingAlarmInput): 
         "is not a positive number: expected a daily charge in USD above 0",
     );
 
-    const emails = args.emails ?? [];
+    const emails: readonly string[] = args.emails ?? BILLING_ALARM_DEFAULTS.emails;
     if (!Array.isArray(emails)) {
         problems.expect(false, "emails", emails, "is not a list: expected a list of email addresses");
     } else {
@@ -132,7 +117,7 @@ export function resolveBillingAlarmArgs(name: string, args: BillingAlarmInput): 
         );
     }
 
-    const treatMissingData = args.treatMissingData ?? DEFAULT_TREAT_MISSING_DATA;
+    const treatMissingData = args.treatMissingData ?? BILLING_ALARM_DEFAULTS.treatMissingData;
     problems.check("treatMissingData", treatMissingData, oneOf(TREAT_MISSING_DATA));
 
     if (args.topicArn !== undefined && isKnown(args.topicArn)) {
@@ -166,9 +151,12 @@ export function resolveBillingAlarmArgs(name: string, args: BillingAlarmInput): 
     return {
         thresholdUsdPerDay,
         emails: [...emails],
-        encryptTopic: args.encryptTopic ?? true,
+        encryptTopic: args.encryptTopic ?? BILLING_ALARM_DEFAULTS.encryptTopic,
         monthlyBudgetUsd,
         monthlyLimitUsd,
         treatMissingData,
     };
 }
+
+/** Validated arguments with their defaults applied. */
+export type BillingAlarmSettings = ReturnType<typeof resolveBillingAlarmArgs>;
