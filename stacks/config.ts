@@ -19,6 +19,8 @@ import { architectureOfInstanceType, dbInstanceClass, instanceType } from "../co
 import { awsRegion, zonesOf } from "../components/shared/regions";
 import { COMPONENT_TAG_KEYS, tagProblems } from "../components/shared/tags";
 import { Problems, show } from "../components/shared/validation";
+import { capacityProblems, spendingProblems } from "./capacityRules";
+import { plannedIdleMonthlyCostUsd } from "./plannedCost";
 
 /** Config namespace: the project name in Pulumi.yaml. */
 export const NAMESPACE = "aws-webapp";
@@ -287,6 +289,7 @@ export function parseEnvironmentConfig(
     stack: string,
     region: string | undefined,
     defaultTags: unknown = undefined,
+    idleMonthlyCostUsd: number | undefined = undefined,
 ): EnvironmentConfig {
     const problems = new Problems(`stack "${stack}" configuration`);
     if (region === undefined) problems.add(`aws:region: is required: expected an AWS region such as us-east-1`);
@@ -353,6 +356,8 @@ export function parseEnvironmentConfig(
         c.domainName,
         `expected together with ${key("hostedZoneName")} and inside that zone (${show(c.hostedZoneName)})`,
     );
+    for (const line of capacityProblems(c, key)) problems.add(line);
+    for (const line of spendingProblems(c, idleMonthlyCostUsd, key)) problems.add(line);
     if (c.ingress === "httpApi") {
         problems.expect(
             !c.wafEnabled,
@@ -392,5 +397,6 @@ export function loadEnvironmentConfig(): EnvironmentConfig {
         pulumi.getStack(),
         new pulumi.Config("aws").get("region"),
         new pulumi.Config("aws").getObject<{ tags?: unknown }>("defaultTags")?.tags,
+        plannedIdleMonthlyCostUsd(pulumi.getStack()),
     );
 }

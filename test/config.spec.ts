@@ -19,9 +19,9 @@ import { isCidr, parseCidr } from "../components/shared/cidr";
 import { configTable } from "../scripts/config-table";
 
 /** Validates a dev-like config with some keys replaced; returns the error message. */
-function errorFor(raw: Record<string, unknown>, region: string | null = "us-east-1"): string {
+function errorFor(raw: Record<string, unknown>, region: string | null = "us-east-1", idleCost?: number): string {
     try {
-        parseEnvironmentConfig(raw, "dev", region ?? undefined);
+        parseEnvironmentConfig(raw, "dev", region ?? undefined, undefined, idleCost);
     } catch (e: any) {
         return e.message;
     }
@@ -217,6 +217,52 @@ describe("stack configuration", () => {
             );
         });
 
+        it("a task must fit its instance type (EC2 launch type: memory minus the agent's reserve)", () => {
+            expect(errorFor({ instanceType: "t4g.micro", taskCpu: 256, taskMemory: 4096 })).to.contain(
+                "aws-webapp:taskMemory: 4096 does not fit aws-webapp:instanceType t4g.micro: expected at most 768 MiB (1024 MiB minus 256 MiB for the OS, Docker and the ECS agent)",
+            );
+            expect(errorFor({ instanceType: "t4g.small", taskCpu: 4096, taskMemory: 1024 })).to.contain(
+                "aws-webapp:taskCpu: 4096 does not fit aws-webapp:instanceType t4g.small: expected at most 2048 CPU units (2 vCPU)",
+            );
+            // Not Fargate's table: on EC2, 256 CPU units with 4 GiB is legal.
+            const c = parseEnvironmentConfig(
+                { instanceType: "t4g.large", taskCpu: 256, taskMemory: 4096 },
+                "dev",
+                "us-east-1",
+            );
+            expect([c.taskCpu, c.taskMemory]).to.deep.equal([256, 4096]);
+        });
+
+        it("tasks must fit maxInstances × tasks per instance (awsvpc: one ENI per task)", () => {
+            // t4g.medium attaches 3 ENIs: 2 tasks per instance, whatever the memory allows.
+            const raw = { instanceType: "t4g.medium", taskCpu: 256, taskMemory: 512, minInstances: 1, maxInstances: 2 };
+            expect(errorFor({ ...raw, maxTasks: 5, desiredTasks: 1, minTasks: 1 })).to.contain(
+                "aws-webapp:maxTasks: 5 is more than aws-webapp:maxInstances 2 instances of t4g.medium can place: at most 4 tasks of 256 CPU / 512 MiB (2 per instance: awsvpc gives each task an ENI and t4g.medium attaches 3, one of them the instance's own)",
+            );
+            expect(() => parseEnvironmentConfig({ ...raw, maxTasks: 4 }, "dev", "us-east-1")).to.not.throw();
+            expect(errorFor({ instanceType: "t4g.small", taskCpu: 512, taskMemory: 1024, maxTasks: 2 })).to.contain(
+                "at most 1 tasks of 512 CPU / 1024 MiB (1 per instance by memory (1792 MiB usable))",
+            );
+        });
+
+        it("budget and daily billing threshold above the stack's planned idle cost", () => {
+            const message = errorFor({ monthlyBudgetUsd: 25, billingThresholdUsdPerDay: 0.5 }, "us-east-1", 29.85);
+            expect(message)
+                .to.contain(
+                    "aws-webapp:monthlyBudgetUsd: 25 is not above the stack's planned idle cost (29.85 USD a month, docs/architecture-<stack>.cost.json from npm run plan)",
+                )
+                .and.to.contain("aws-webapp:billingThresholdUsdPerDay: 0.5 is not above the idle daily rate 0.98 USD");
+            expect(() =>
+                parseEnvironmentConfig(
+                    { monthlyBudgetUsd: 30, billingThresholdUsdPerDay: 1 },
+                    "dev",
+                    "us-east-1",
+                    undefined,
+                    29.85,
+                ),
+            ).to.not.throw();
+        });
+
         it("edge settings that need a load balancer", () => {
             expect(errorFor({ ingress: "httpApi", wafEnabled: true })).to.contain(
                 'aws-webapp:wafEnabled: true needs aws-webapp:ingress "alb": WAF cannot be attached to an HTTP API',
@@ -243,6 +289,36 @@ describe("stack configuration", () => {
             expect(message).to.contain('aws-webapp:vpcCidr: "10.0.0.0/33" is not a valid IPv4 CIDR block');
             expect(message).to.contain("aws-webapp:minTasks: -1 is out of range");
         });
+
+        for (const [what, overrides, expected] of [
+            [
+                "taskMemory 4096 on t4g.micro",
+                { "aws-webapp:taskMemory": "4096", "aws-webapp:taskCpu": "256" },
+                "aws-webapp:taskMemory: 4096 does not fit aws-webapp:instanceType t4g.micro",
+            ],
+            [
+                "3 zones in a 2-zone region",
+                { "aws:region": "us-west-1", "aws-webapp:availabilityZones": "3" },
+                "aws-webapp:availabilityZones: 3 is more than the 2 availability zones of us-west-1",
+            ],
+            ["an empty environment", { "aws-webapp:environment": "" }, 'aws-webapp:environment: "" is not one of'],
+            [
+                "a near-miss namespace",
+                { "aws-webap:natStrategy": "Single" },
+                'aws-webap:natStrategy: is in namespace "aws-webap"',
+            ],
+            [
+                "a DB class that does not exist",
+                { "aws-webapp:dbInstanceClass": "db.t4g.huge" },
+                "aws-webapp:dbInstanceClass:",
+            ],
+            ["a reserved tag key", { "aws-webapp:tags": '{"aws:team":"web"}' }, 'tag "aws:team" starts with "aws:"'],
+        ] as const) {
+            it(`refuses ${what} with the key named and nothing registered`, async () => {
+                const message = await failsBeforeRegistering(() => evaluateStack("dev", { ...overrides }));
+                expect(message).to.contain(expected);
+            });
+        }
 
         it("refuses a wrong type coming from the YAML before any resource is registered", async () => {
             const message = await failsBeforeRegistering(() =>
