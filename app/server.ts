@@ -1,6 +1,7 @@
 /**
- * Entry point of the sample application (see src/app.ts for what it serves).
- * Listens on PORT (3000) and stops gracefully on SIGTERM (ECS stop) and SIGINT:
+ * Entry point of the application (see src/app.ts for what it serves).
+ * Listens on PORT (3000) at once (liveness), runs the start-up migration in
+ * the background (retried until the database is reachable) and stops gracefully on SIGTERM (ECS stop) and SIGINT:
  * no new connections, idle keep-alive connections closed, requests in flight
  * answered with `Connection: close`, exit as soon as they are done (at the
  * latest after SHUTDOWN_GRACE_MS, 20 s, inside ECS's 30 s stop timeout).
@@ -19,6 +20,7 @@ export function main(env: Env = process.env): App {
     server.listen(port, env.LISTEN_HOST ?? "0.0.0.0", () =>
         log("info", "listening", { port: (server.address() as net.AddressInfo).port }),
     );
+    void app.start();
     const stop = (signal: string) => {
         log("info", "stopping", { signal });
         setTimeout(() => {

@@ -166,7 +166,11 @@ describe("sample app: HTTP hardening (issue 16)", function () {
             const app = await spawnApp({
                 DB_HOST: "127.0.0.1",
                 DB_PORT: String(dbPort),
-                DB_SECRET: JSON.stringify({ username: "app", password: "pw" }),
+                // No DB_SECRET (no migration); traffic signs in with an IAM token
+                // signed locally from these (fake) credentials.
+                AWS_REGION: "us-east-1",
+                AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+                AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                 DB_CONNECT_TIMEOUT_MS: "1500",
             });
             try {

@@ -135,16 +135,25 @@ describe("sample app (app/server.ts)", () => {
     describe("HTTP endpoints against a real PostgreSQL on loopback", function () {
         this.timeout(60_000);
         let db: TestPostgres;
+        const APP_PASSWORD = "app-role-password-for-tests";
         const apps: App[] = [];
         const logs: string[] = [];
 
         /** Starts the app with this environment on a free loopback port; returns its base URL. */
-        async function app(env: Record<string, string>, sink: string[] = logs): Promise<string> {
+        async function app(
+            env: Record<string, string>,
+            sink: string[] = logs,
+            appPassword: string | null = APP_PASSWORD,
+            appPasswordProvider?: () => Promise<string>,
+        ): Promise<string> {
             const a = createApp({
                 env,
                 log: (level, msg, fields) => sink.push(JSON.stringify({ level, msg, ...fields })),
+                appPassword: appPassword ?? undefined,
+                appPasswordProvider,
             });
             apps.push(a);
+            await Promise.race([a.start(), new Promise((r) => setTimeout(r, 3000))]);
             const server = a.service.server;
             await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
             return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
@@ -206,8 +215,8 @@ describe("sample app (app/server.ts)", () => {
         });
 
         it("answers 503 with a JSON reason and no stack trace for a wrong password", async () => {
-            const wrong = JSON.stringify({ username: "postgres", password: `${db.password}-wrong` });
-            const res = await get(`${await app(dbEnv({ DB_SECRET: wrong }))}/api/health/db`);
+            const url = await app(dbEnv(), logs, APP_PASSWORD, async () => `${APP_PASSWORD}-wrong`);
+            const res = await get(`${url}/api/health/db`);
             expect(res.status).to.equal(503);
             expect(res.body).to.deep.equal({
                 status: "error",
@@ -216,7 +225,7 @@ describe("sample app (app/server.ts)", () => {
                 code: "28P01",
             });
             expect(res.text).not.to.match(/\bat .+:\d+:\d+/);
-            expect(res.text).not.to.contain(db.password);
+            expect(res.text).not.to.contain(db.password).and.not.to.contain(APP_PASSWORD);
             // The failure is logged for operators, without the credentials either.
             const line = JSON.parse(logs[logs.length - 1]);
             expect(line).to.include({
@@ -225,13 +234,15 @@ describe("sample app (app/server.ts)", () => {
                 reason: "authentication failed",
                 code: "28P01",
             });
-            expect(logs.join("\n")).not.to.contain(db.password);
+            expect(logs.join("\n")).not.to.contain(db.password).and.not.to.contain(APP_PASSWORD);
         });
 
         it("answers 503 naming the missing setting when the database is not configured", async () => {
-            const res = await get(`${await app({ DB_HOST: "127.0.0.1" })}/api/health/db`);
+            const res = await get(`${await app({ DB_HOST: "127.0.0.1" }, logs, null)}/api/health/db`);
             expect(res.status).to.equal(503);
-            expect(res.body.reason).to.equal("database not configured: DB_SECRET is not set");
+            expect(res.body.reason).to.equal(
+                "database not configured: AWS_REGION is not set (IAM database authentication)",
+            );
         });
 
         it("answers 404 JSON for other paths and 405 for other methods", async () => {
@@ -281,7 +292,12 @@ describe("sample app (app/server.ts)", () => {
             await new Promise((r) => setTimeout(r, 1100));
             expect((await get(`${url}/api/health/db`)).status).to.equal(200);
             const msgs = lines.map((l) => JSON.parse(l).msg);
-            expect(msgs).to.deep.equal(["database available", "database unavailable", "database available again"]);
+            expect(msgs.filter((m) => /^database (un)?available/.test(m))).to.deep.equal([
+                "database available",
+                "database unavailable",
+                "database available again",
+            ]);
+            expect(msgs.filter((m) => !/^database (un)?available/.test(m))).to.deep.equal(["database migrated"]);
         });
     });
 });

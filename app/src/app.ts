@@ -1,14 +1,25 @@
 /**
- * Assembles the application: configuration, the database pool and its
- * status, the routes, and the HTTP service with graceful shutdown.
+ * Assembles the application: configuration, the start-up migration (the only
+ * use of the master secret), the traffic pool signed in as the application
+ * role, the routes, and the HTTP service with graceful shutdown.
  */
 import type { Pool } from "pg";
+import { Database } from "./db/database";
 import { classifyDbError } from "./db/errors";
+import { iamTokenProvider } from "./db/iamToken";
+import { migrate, type AppAuth } from "./db/migrate";
 import { checkPool, createPool, type PasswordProvider } from "./db/pool";
-import { dbEndpointFromEnv, masterSecretFromEnv, type Env } from "./db/settings";
-import { createDbStatus, type DbStatus } from "./db/status";
+import {
+    appUserFromEnv,
+    dbEndpointFromEnv,
+    masterSecretFromEnv,
+    type Credentials,
+    type DbEndpoint,
+    type Env,
+} from "./db/settings";
+import { createDbStatus, type DbCheck, type DbStatus } from "./db/status";
 import { healthRoutes, type HealthDb } from "./health";
-import { router } from "./http/router";
+import { router, type Route } from "./http/router";
 import { createHttpService, TIMEOUTS, type HttpService, type Timeouts } from "./http/server";
 import { jsonLog, type Log } from "./log";
 
@@ -18,42 +29,166 @@ export interface AppOptions {
     readonly timeouts?: Timeouts;
     /** How long one database check result is shared (ms). @default 1000 */
     readonly healthCacheMs?: number;
+    /**
+     * Password of each new traffic connection. Default: an RDS IAM
+     * authentication token for DB_APP_USER, signed with the task role's
+     * credentials (needs AWS_REGION).
+     */
+    readonly appPasswordProvider?: PasswordProvider;
+    /**
+     * Plain PostgreSQL (tests, local runs): the password the migration gives
+     * the application role in "password" mode (DB_APP_AUTH), instead of one
+     * derived from the master password.
+     */
+    readonly appPassword?: string;
+    /** First delay between failed migration attempts (ms), doubling to 30 s. @default 1000 */
+    readonly migrationRetryMs?: number;
+    /** More routes (the API); they get the database when one is configured. */
+    readonly routes?: (db: Database | undefined) => readonly Route[];
 }
 
 export interface App {
     readonly service: HttpService;
     readonly pool?: Pool;
     readonly dbStatus?: DbStatus;
+    readonly database?: Database;
+    /** Runs the start-up migration (retrying until it succeeds or shutdown); resolves once the app is ready. */
+    start(): Promise<void>;
     /** Graceful stop: stop accepting, let requests in flight finish, then close the pool. */
     shutdown(): Promise<void>;
 }
 
-/** Builds the application (not listening yet). */
+interface DbSetup {
+    readonly endpoint: DbEndpoint;
+    readonly appUser: string;
+    readonly appAuth: AppAuth;
+    readonly master?: Credentials;
+    /** IAM token provider for the role; undefined without AWS_REGION. */
+    readonly iamTokens?: PasswordProvider;
+}
+
+const NO_REGION = "database not configured: AWS_REGION is not set (IAM database authentication)";
+
+function dbSetup(env: Env, options: AppOptions): DbSetup | { reason: string } {
+    const endpoint = dbEndpointFromEnv(env);
+    if (!endpoint.ok) return endpoint;
+    const appUser = appUserFromEnv(env);
+    if (!appUser.ok) return appUser;
+    const appAuth = (env.DB_APP_AUTH?.trim() || "auto") as AppAuth;
+    if (!["auto", "iam", "password"].includes(appAuth)) {
+        return { reason: 'database not configured: DB_APP_AUTH is not one of "auto", "iam", "password"' };
+    }
+    const secret = masterSecretFromEnv(env);
+    const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
+    const { host, port } = endpoint.value;
+    const iamTokens = region ? iamTokenProvider({ hostname: host, port, username: appUser.value, region }) : undefined;
+    // Without the master secret there is no migration to set a password: IAM it is.
+    const needsIam = appAuth === "iam" || !secret.ok;
+    if (needsIam && !iamTokens && !options.appPasswordProvider) return { reason: NO_REGION };
+    return {
+        endpoint: endpoint.value,
+        appUser: appUser.value,
+        appAuth,
+        master: secret.ok ? secret.value : undefined,
+        iamTokens,
+    };
+}
+
+/** Builds the application (not listening, not migrated yet). */
 export function createApp(options: AppOptions = {}): App {
     const env = options.env ?? process.env;
     const log = options.log ?? jsonLog();
-    let db: HealthDb;
+    const setup = dbSetup(env, options);
+    // The master secret is read once; nothing later (a child process, a log
+    // of the environment) can find it in this process's environment.
+    if (env === process.env) delete process.env.DB_SECRET;
+    let health: HealthDb;
+    let database: Database | undefined;
     let pool: Pool | undefined;
     let dbStatus: DbStatus | undefined;
-    const endpoint = dbEndpointFromEnv(env);
-    const secret = masterSecretFromEnv(env);
-    if (!endpoint.ok) db = { reason: endpoint.reason };
-    else if (!secret.ok) db = { reason: secret.reason };
-    else {
-        const password: PasswordProvider = async () => secret.value.password;
-        const p = createPool(endpoint.value, secret.value.username, password, (err) =>
-            dbStatus?.observe({ ok: false, ...classifyDbError(err) }),
+    let master: Credentials | undefined;
+    let migrationError: { reason: string; code?: string } | undefined;
+    // How traffic connections sign in, settled by the migration (IAM on RDS).
+    let trafficPassword: PasswordProvider =
+        options.appPasswordProvider ??
+        (!("reason" in setup) && setup.iamTokens ? setup.iamTokens : () => Promise.reject(new Error(NO_REGION)));
+    if ("reason" in setup) {
+        health = { reason: setup.reason };
+        log("warn", "database not configured", { reason: setup.reason });
+    } else {
+        master = setup.master;
+        const p = createPool(
+            setup.endpoint,
+            setup.appUser,
+            () => trafficPassword(),
+            (err) => dbStatus?.observe({ ok: false, ...classifyDbError(err) }),
         );
+        // Until the migration has run, the check reports why it has not.
+        const check = async (): Promise<DbCheck> =>
+            database?.ready ? checkPool(p) : { ok: false, reason: "database migrations pending", ...migrationError };
         pool = p;
-        dbStatus = createDbStatus({ check: () => checkPool(p), log, cacheMs: options.healthCacheMs });
-        db = { status: dbStatus };
+        dbStatus = createDbStatus({ check, log, cacheMs: options.healthCacheMs });
+        database = new Database(p, dbStatus);
+        health = { status: dbStatus };
     }
-    if ("reason" in db) log("warn", "database not configured", { reason: db.reason });
-    const service = createHttpService(router([...healthRoutes(db)]), log, options.timeouts ?? TIMEOUTS);
+    const routes = [...healthRoutes(health), ...(options.routes?.(database) ?? [])];
+    const service = createHttpService(router(routes), log, options.timeouts ?? TIMEOUTS);
+    let started: Promise<void> | undefined;
+
+    async function runMigrations(): Promise<void> {
+        if (!database || "reason" in setup) return;
+        if (!master) {
+            log("warn", "DB_SECRET not set: start-up migration skipped, assuming the schema exists");
+            database.ready = true;
+            return;
+        }
+        const credentials = master;
+        let delay = options.migrationRetryMs ?? 1000;
+        let lastReason: string | undefined;
+        while (!service.closing) {
+            try {
+                const result = await migrate({
+                    endpoint: setup.endpoint,
+                    master: credentials,
+                    appUser: setup.appUser,
+                    appAuth: setup.appAuth,
+                    appPassword: options.appPassword,
+                    log,
+                });
+                if (!options.appPasswordProvider && result.password !== undefined) {
+                    const password = result.password;
+                    trafficPassword = async () => password;
+                } else if (!options.appPasswordProvider && !setup.iamTokens) {
+                    throw new Error(NO_REGION);
+                }
+                log("info", "database migrated", { applied: result.applied, iamAuthentication: result.iam });
+                master = undefined; // only used while fresh, at start-up
+                migrationError = undefined;
+                database.ready = true;
+                return;
+            } catch (err) {
+                const { reason, code } =
+                    err instanceof Error && !("code" in err)
+                        ? { reason: err.message, code: undefined }
+                        : classifyDbError(err);
+                migrationError = { reason, code };
+                if (reason !== lastReason) log("warn", "start-up migration failed, retrying", { reason, code });
+                lastReason = reason;
+                await new Promise((r) => setTimeout(r, delay).unref());
+                delay = Math.min(delay * 2, 30_000);
+            }
+        }
+    }
+
     return {
         service,
         pool,
         dbStatus,
+        database,
+        start() {
+            started ??= runMigrations();
+            return started;
+        },
         async shutdown() {
             await service.shutdown();
             await pool?.end().catch(() => undefined);

@@ -12,6 +12,9 @@
  *   DB_SECRET           JSON {"username","password"}: the master secret, used
  *                       only by the start-up migration
  *   DB_APP_USER         the application role that serves traffic (app)
+ *   DB_APP_AUTH         how it signs in: "iam" (RDS IAM tokens, AWS_REGION), "password"
+ *                       (plain PostgreSQL; set by the migration), "auto" (default: IAM
+ *                       where the database has rds_iam, else a password)
  */
 import * as fs from "fs";
 import type { ConnectionOptions } from "tls";
