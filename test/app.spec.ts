@@ -297,7 +297,10 @@ describe("sample app (app/server.ts)", () => {
                 "database unavailable",
                 "database available again",
             ]);
-            expect(msgs.filter((m) => !/^database (un)?available/.test(m))).to.deep.equal(["database migrated"]);
+            expect(msgs.filter((m) => !/^database (un)?available/.test(m))).to.deep.equal([
+                "uploads not configured",
+                "database migrated",
+            ]);
         });
     });
 });

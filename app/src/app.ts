@@ -3,6 +3,7 @@
  * use of the master secret), the traffic pool signed in as the application
  * role, the routes, and the HTTP service with graceful shutdown.
  */
+import { S3Client } from "@aws-sdk/client-s3";
 import type { Pool } from "pg";
 import { Database } from "./db/database";
 import { classifyDbError } from "./db/errors";
@@ -19,9 +20,13 @@ import {
 } from "./db/settings";
 import { createDbStatus, type DbCheck, type DbStatus } from "./db/status";
 import { healthRoutes, type HealthDb } from "./health";
+import { HttpError } from "./http/respond";
 import { router, type Route } from "./http/router";
 import { createHttpService, TIMEOUTS, type HttpService, type Timeouts } from "./http/server";
 import { jsonLog, type Log } from "./log";
+import { uploadRoutes } from "./uploads/routes";
+import { uploadSettingsFromEnv } from "./uploads/settings";
+import { userRoutes } from "./users";
 
 export interface AppOptions {
     readonly env?: Env;
@@ -43,8 +48,10 @@ export interface AppOptions {
     readonly appPassword?: string;
     /** First delay between failed migration attempts (ms), doubling to 30 s. @default 1000 */
     readonly migrationRetryMs?: number;
-    /** More routes (the API); they get the database when one is configured. */
-    readonly routes?: (db: Database | undefined) => readonly Route[];
+    /** S3 client for presigned uploads and manifests. Default: one for AWS_REGION (S3_ENDPOINT when set). */
+    readonly s3?: S3Client;
+    /** Clock (Unix ms) of the uploads API. @default Date.now */
+    readonly now?: () => number;
 }
 
 export interface App {
@@ -94,6 +101,25 @@ function dbSetup(env: Env, options: AppOptions): DbSetup | { reason: string } {
     };
 }
 
+/** A route answering 503 with `reason` for every method (a part that is not configured). */
+function unavailable(pattern: RegExp, reason: string): Route {
+    const fail = () => {
+        throw new HttpError(503, "unavailable", reason);
+    };
+    return { pattern, methods: { GET: fail, POST: fail, PUT: fail, DELETE: fail } };
+}
+
+function uploadsApi(env: Env, log: Log, s3?: S3Client, now?: () => number): Route[] {
+    const settings = uploadSettingsFromEnv(env);
+    if (!settings.ok) {
+        log("warn", "uploads not configured", { reason: settings.reason });
+        return [unavailable(/^\/api\/(uploads|images\/[^/]+)$/, settings.reason)];
+    }
+    const { region, endpoint, forcePathStyle } = settings.value;
+    const client = s3 ?? new S3Client({ region, ...(endpoint ? { endpoint } : {}), forcePathStyle });
+    return uploadRoutes({ s3: client, settings: settings.value, log, now });
+}
+
 /** Builds the application (not listening, not migrated yet). */
 export function createApp(options: AppOptions = {}): App {
     const env = options.env ?? process.env;
@@ -131,7 +157,13 @@ export function createApp(options: AppOptions = {}): App {
         database = new Database(p, dbStatus);
         health = { status: dbStatus };
     }
-    const routes = [...healthRoutes(health), ...(options.routes?.(database) ?? [])];
+    const routes = [
+        ...healthRoutes(health),
+        ...(database
+            ? userRoutes(database)
+            : [unavailable(/^\/api\/users(\/[^/]+)?$/, "reason" in health ? health.reason : "")]),
+        ...uploadsApi(env, log, options.s3, options.now),
+    ];
     const service = createHttpService(router(routes), log, options.timeouts ?? TIMEOUTS);
     let started: Promise<void> | undefined;
 

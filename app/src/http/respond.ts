@@ -1,7 +1,7 @@
 /**
  * JSON responses and errors. Every answer, success or failure, is JSON with
  * `cache-control: no-store`; errors are `{error, message, requestId}` (plus
- * `issues` for validation) and never carry a stack trace or server text.
+ * `details: [{field, message}]` for validation) and never carry a stack trace or server text.
  */
 import type * as http from "http";
 
@@ -59,7 +59,7 @@ export function sendError(res: http.ServerResponse, err: unknown, requestId: str
     sendJson(
         res,
         e.status,
-        { error: e.code, message: e.message, ...(e.issues ? { issues: e.issues } : {}), requestId },
+        { error: e.code, message: e.message, ...(e.issues ? { details: e.issues } : {}), requestId },
         e.headers,
     );
 }
