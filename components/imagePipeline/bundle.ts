@@ -185,7 +185,7 @@ function inputHash(arch: LambdaArchitecture, modules: string): string {
     ]) {
         h.update(`${path.relative(PACKAGE_ROOT, file)}\n`).update(fs.readFileSync(file));
     }
-    for (const name of ["esbuild", "@aws-sdk/client-s3", "@aws-sdk/client-sns"]) {
+    for (const name of ["esbuild", "@aws-sdk/client-s3", "@aws-sdk/client-sns", "@aws-sdk/client-sqs"]) {
         h.update(`${name}@${packageVersion(name, src)}\n`);
     }
     for (const entry of fs.readdirSync(path.join(modules, "@img")).sort()) {

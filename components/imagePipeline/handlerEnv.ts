@@ -14,4 +14,7 @@ export const HANDLER_ENV = {
     quality: "QUALITY",
     cacheControl: "CACHE_CONTROL",
     maxInputPixels: "MAX_INPUT_PIXELS",
+    maxUploadBytes: "MAX_UPLOAD_BYTES",
+    webpEffort: "WEBP_EFFORT",
+    deadLetterQueueUrl: "DEAD_LETTER_QUEUE_URL",
 } as const;

@@ -20,7 +20,7 @@ export const FORMAT_INFO: Readonly<Record<OutputFormat, { readonly extension: st
         png: { extension: "png", contentType: "image/png" },
     };
 
-/** One rendition: a name used in its key (`renders/<stem>/<name>.<ext>`) and a target width. */
+/** One rendition: a name used in its key (`renders/<path>/<name>.<ext>`) and a target width. */
 export interface RenditionSpec {
     readonly name: string;
     readonly width: number;
@@ -45,6 +45,15 @@ export interface ResizerConfig {
     readonly cacheControl: string;
     /** Decompression-bomb guard: images with more pixels are refused. */
     readonly maxInputPixels: number;
+    /** Uploads larger than this (bytes) are refused from the event's size, before any download. */
+    readonly maxUploadBytes: number;
+    /** WebP encoder effort, 0 (fastest) to 6 (smallest files). */
+    readonly webpEffort: number;
+    /**
+     * URL of the dead-letter queue that receives permanent failures (with their
+     * reason) directly; undefined (local runs) makes them fail the invocation.
+     */
+    readonly deadLetterQueueUrl?: string;
 }
 
 /** Environment variable names (the component's contract with the function, shared with it). */
@@ -63,6 +72,8 @@ export const DEFAULTS = {
     quality: 80,
     cacheControl: "public, max-age=86400",
     maxInputPixels: 100_000_000,
+    maxUploadBytes: 32 * 1024 * 1024,
+    webpEffort: 2,
 } as const;
 
 /** `thumbnail:150,medium:640` <-> renditions. */
@@ -137,6 +148,8 @@ export function configFromEnv(env: Record<string, string | undefined>): ResizerC
     };
     const quality = integer(ENV.quality, DEFAULTS.quality, 1, 100);
     const maxInputPixels = integer(ENV.maxInputPixels, DEFAULTS.maxInputPixels, 1, 1_000_000_000);
+    const maxUploadBytes = integer(ENV.maxUploadBytes, DEFAULTS.maxUploadBytes, 1, 5 * 1024 ** 3);
+    const webpEffort = integer(ENV.webpEffort, DEFAULTS.webpEffort, 0, 6);
 
     const cacheControl = env[ENV.cacheControl] ?? DEFAULTS.cacheControl;
     if (cacheControl.trim() === "" || !/^[\x20-\x7e]+$/.test(cacheControl)) {
@@ -146,6 +159,18 @@ export function configFromEnv(env: Record<string, string | undefined>): ResizerC
     const rendersBucket = env[ENV.rendersBucket] || undefined;
     if (rendersBucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(rendersBucket)) {
         bad(ENV.rendersBucket, rendersBucket, "expected an S3 bucket name");
+    }
+
+    const deadLetterQueueUrl = env[ENV.deadLetterQueueUrl] || undefined;
+    if (
+        deadLetterQueueUrl !== undefined &&
+        !/^https?:\/\/[^\s/]+\/\d{12}\/[A-Za-z0-9_-]{1,80}$/.test(deadLetterQueueUrl)
+    ) {
+        bad(
+            ENV.deadLetterQueueUrl,
+            deadLetterQueueUrl,
+            "expected an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)",
+        );
     }
 
     if (problems.length > 0) {
@@ -161,5 +186,8 @@ export function configFromEnv(env: Record<string, string | undefined>): ResizerC
         quality,
         cacheControl,
         maxInputPixels,
+        maxUploadBytes,
+        webpEffort,
+        deadLetterQueueUrl,
     };
 }

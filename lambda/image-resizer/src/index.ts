@@ -5,6 +5,7 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import sharp from "sharp";
 import { configFromEnv } from "./config";
 import { createHandler } from "./handler";
@@ -15,5 +16,6 @@ sharp.cache(false);
 export const handler = createHandler({
     s3: new S3Client({}),
     sns: new SNSClient({}),
+    sqs: new SQSClient({}),
     config: configFromEnv(process.env),
 });
