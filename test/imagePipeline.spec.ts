@@ -15,6 +15,7 @@ import {
     resolveImagePipelineArgs,
 } from "../components/imagePipeline";
 import { nativeAddonPath, PACKAGE_ROOT } from "../components/imagePipeline/bundle";
+import { maxPixelsForMemory, memoryNeeded } from "../components/imagePipeline/memoryBudget";
 import {
     corsRules,
     deadLetterQueuePolicy,
@@ -47,6 +48,7 @@ const T = {
     queue: "aws:sqs/queue:Queue",
     queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
     topic: "aws:sns/topic:Topic",
+    topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
     subscription: "aws:sns/topicSubscription:TopicSubscription",
 } as const;
 
@@ -153,10 +155,10 @@ describe("ImagePipeline", () => {
             });
         });
 
-        it("creates one bucket, not protected, not force-destroyed, versioning off", () => {
+        it("creates one bucket, not protected, force-destroyed (dev teardown with uploads in it), versioning off", () => {
             const bucket = rec.one(T.bucket);
             expect(bucket.name).to.equal("images-media");
-            expect(bucket.inputs.forceDestroy).to.equal(false);
+            expect(bucket.inputs.forceDestroy).to.equal(true);
             expect(bucket.protect).to.equal(false);
             expect(bucket.retainOnDelete).to.equal(false);
             expect(rec.ofType(T.versioning)).to.have.length(0);
@@ -236,6 +238,9 @@ describe("ImagePipeline", () => {
                 QUALITY: "80",
                 CACHE_CONTROL: "public, max-age=86400",
                 MAX_INPUT_PIXELS: "100000000",
+                MAX_UPLOAD_BYTES: "33554432",
+                WEBP_EFFORT: "2",
+                DEAD_LETTER_QUEUE_URL: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/images-dlq`,
             });
             expect(configFromEnv(variables)).to.deep.equal({
                 rendersBucket: "images-media",
@@ -251,6 +256,9 @@ describe("ImagePipeline", () => {
                 quality: 80,
                 cacheControl: "public, max-age=86400",
                 maxInputPixels: 100_000_000,
+                maxUploadBytes: 32 * 1024 * 1024,
+                webpEffort: 2,
+                deadLetterQueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/images-dlq`,
             });
         });
 
@@ -343,14 +351,22 @@ describe("ImagePipeline", () => {
             expect(send).to.deep.include({ Effect: "Allow", Action: "sqs:SendMessage", Resource: queueArn });
         });
 
-        it("gives the role exactly: read uploads/, write renders/, publish, send to the DLQ, write its logs", () => {
+        it("lets only Lambda, for this account, assume the role (aws:SourceAccount against the confused deputy)", () => {
             const trust = JSON.parse(rec.one(T.role).inputs.assumeRolePolicy);
             expect(trust).to.deep.equal({
                 Version: "2012-10-17",
                 Statement: [
-                    { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "lambda.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } },
+                    },
                 ],
             });
+        });
+
+        it("gives the role exactly: read uploads/ and manifests, write renders/, publish, send to the DLQ, write its logs", () => {
             const policy = policyOf(rec.one(T.rolePolicy));
             expect(policy).to.deep.equal({
                 Version: "2012-10-17",
@@ -366,6 +382,19 @@ describe("ImagePipeline", () => {
                         Effect: "Allow",
                         Action: "s3:PutObject",
                         Resource: "arn:aws:s3:::images-media/renders/*",
+                    },
+                    {
+                        Sid: "ReadRenditionManifests",
+                        Effect: "Allow",
+                        Action: "s3:GetObject",
+                        Resource: "arn:aws:s3:::images-media/renders/*/manifest.json",
+                    },
+                    {
+                        Sid: "FindRenditionManifests",
+                        Effect: "Allow",
+                        Action: "s3:ListBucket",
+                        Resource: "arn:aws:s3:::images-media",
+                        Condition: { StringLike: { "s3:prefix": "renders/*" } },
                     },
                     {
                         Sid: "AnnounceRenditions",
@@ -393,8 +422,25 @@ describe("ImagePipeline", () => {
             for (const a of actions(policy)) expect(a).not.to.include("*");
         });
 
-        it("publishes on an SNS topic encrypted with the AWS managed key, no subscription without args", () => {
+        it("publishes on an SNS topic encrypted with the AWS managed key, TLS only, no subscription without args", () => {
             expect(rec.one(T.topic).inputs.kmsMasterKeyId).to.equal("alias/aws/sns");
+            const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:images-topic`;
+            const topicPolicy = rec.one(T.topicPolicy);
+            expect(topicPolicy.name).to.equal("images-topic-policy");
+            expect(topicPolicy.inputs.arn).to.equal(topicArn);
+            expect(policyOf(topicPolicy)).to.deep.equal({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "DenyPublishWithoutTls",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "SNS:Publish",
+                        Resource: topicArn,
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                ],
+            });
             expect(rec.ofType(T.subscription)).to.have.length(0);
         });
 
@@ -590,6 +636,8 @@ describe("ImagePipeline", () => {
             expect(policy.Statement.map((s: any) => [s.Action, s.Resource])).to.deep.equal([
                 ["s3:GetObject", "arn:aws:s3:::pics-uploads/uploads/*"],
                 ["s3:PutObject", "arn:aws:s3:::pics-renders/renders/*"],
+                ["s3:GetObject", "arn:aws:s3:::pics-renders/renders/*/manifest.json"],
+                ["s3:ListBucket", "arn:aws:s3:::pics-renders"],
                 ["sns:Publish", `arn:aws:sns:${REGION}:${ACCOUNT_ID}:pics-topic`],
                 ["sqs:SendMessage", `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:pics-dlq`],
                 [
@@ -598,7 +646,7 @@ describe("ImagePipeline", () => {
                 ],
                 [["kms:Decrypt", "kms:GenerateDataKey"], KMS_KEY],
             ]);
-            expect(policy.Statement[5].Condition).to.deep.equal({
+            expect(policy.Statement[7].Condition).to.deep.equal({
                 StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` },
             });
         });
@@ -742,6 +790,7 @@ describe("ImagePipeline", () => {
                         maximumEventAgeSeconds: 30,
                         expireUploadsAfterDays: 0,
                         maxInputPixels: 10,
+                        webpEffort: 7,
                         cacheControl: "",
                         outputFormats: [],
                         imageSuffixes: [],
@@ -754,14 +803,58 @@ describe("ImagePipeline", () => {
                     "  - renditionWidths.huge: is not a rendition (expected thumbnail, medium or large)",
                     "  - outputFormats: [] is empty: expected at least one format",
                     "  - quality: 0 is not an integer from 1 to 100",
-                    "  - maxInputPixels: 10 is not an integer from 1000000 to 1000000000",
+                    "  - webpEffort: 7 is not an integer from 0 to 6",
                     '  - cacheControl: "" is not a Cache-Control value: expected 1 to 256 printable ASCII characters',
                     "  - imageSuffixes: [] is empty: expected at least one suffix",
                     '  - architecture: "x86" is not a Lambda architecture: expected "arm64" or "x86_64"',
+                    "  - maxInputPixels: 10 is not an integer from 1000000 to 1000000000",
                     "  - timeoutSeconds: 1000 is not an integer from 10 to 900",
                     "  - maximumEventAgeSeconds: 30 is not an integer from 60 to 21600",
                 ].join("\n"),
             );
+        });
+    });
+
+    describe("pixel and upload limits fit the function's memory (16-bit interlaced PNG: 11 MB per megapixel)", () => {
+        const subject = 'ImagePipeline "images": invalid';
+        it("derives the default pixel limit from memorySize: 100 MP at 1536 MB, 29 MP at 512 MB", () => {
+            expect(resolveImagePipelineArgs("images", {}).maxInputPixels).to.equal(100_000_000);
+            expect(resolveImagePipelineArgs("images", { memorySize: 512 }).maxInputPixels).to.equal(29_090_909);
+            expect(maxPixelsForMemory(512, 32 * 2 ** 20)).to.equal(29_090_909);
+            expect(memoryNeeded(29_090_909, 32 * 2 ** 20)).to.equal(512);
+            expect(memoryNeeded(100_000_000, 32 * 2 ** 20)).to.equal(1292);
+        });
+
+        it("refuses the issue's 512 MB with 1e9 pixels, naming the memory it would need", async () => {
+            const message = await failsBeforeRegistering(
+                () => new ImagePipeline("images", { memorySize: 512, maxInputPixels: 1_000_000_000 }),
+            );
+            expect(message).to.equal(
+                `${subject} value:\n  - maxInputPixels: 1000000000 needs 11192 MB of function memory (160 MB + maxUploadBytes in MiB + 11 MB per megapixel, the peak of a 16-bit interlaced PNG), above memorySize 512: raise memorySize or lower maxInputPixels or maxUploadBytes`,
+            );
+        });
+
+        it("refuses an upload limit the memory cannot hold, and bad values", async () => {
+            expect(
+                await failsBeforeRegistering(
+                    () => new ImagePipeline("images", { memorySize: 512, maxUploadBytes: 2 ** 30 }),
+                ),
+            ).to.equal(
+                `${subject} value:\n  - memorySize: 512 leaves room for 0 pixels with maxUploadBytes 1073741824, under the 1e6 minimum (160 MB + maxUploadBytes in MiB + 11 MB per megapixel, the peak of a 16-bit interlaced PNG): raise memorySize or lower maxUploadBytes`,
+            );
+            expect(await failsBeforeRegistering(() => new ImagePipeline("images", { maxUploadBytes: 100 }))).to.equal(
+                `${subject} value:\n  - maxUploadBytes: 100 is not an integer from 1024 to 5368709120 (bytes)`,
+            );
+        });
+
+        it("passes the upload limit to the handler and exposes it for presigned POST policies", async () => {
+            let pipeline: ImagePipeline | undefined;
+            const rec = await record(() => {
+                pipeline = new ImagePipeline("images", { maxUploadBytes: 10 * 2 ** 20, memorySize: 2048 });
+            });
+            const env = configFromEnv(rec.one(T.fn).inputs.environment.variables);
+            expect([env.maxUploadBytes, env.maxInputPixels]).to.deep.equal([10 * 2 ** 20, 100_000_000]);
+            expect(pipeline!.maxUploadBytes).to.equal(10 * 2 ** 20);
         });
     });
 
@@ -772,8 +865,11 @@ describe("ImagePipeline", () => {
                 production: false,
                 separateBuckets: false,
                 versioning: false,
-                forceDestroy: false,
+                forceDestroy: true,
                 architecture: "arm64",
+                maxInputPixels: 100_000_000,
+                maxUploadBytes: 32 * 1024 * 1024,
+                webpEffort: 2,
                 memorySize: 1536,
                 timeoutSeconds: 60,
                 maximumRetryAttempts: 2,
@@ -786,7 +882,10 @@ describe("ImagePipeline", () => {
                 handlerBundleDir: defaultBundleDir("arm64"),
             });
             expect(s.renditionWidths).to.deep.equal({ thumbnail: 150, medium: 640, large: 1280 });
-            expect(resolveImagePipelineArgs("images", { production: true }).versioning).to.equal(true);
+            expect(resolveImagePipelineArgs("images", { production: true })).to.deep.include({
+                versioning: true,
+                forceDestroy: false,
+            });
             expect(resolveImagePipelineArgs("images", { production: true, versioning: false }).versioning).to.equal(
                 false,
             );
@@ -860,6 +959,8 @@ describe("ImagePipeline", () => {
             expect(doc.Statement.map((s) => s.Resource)).to.deep.equal([
                 "arn:aws:s3:::a/uploads/*",
                 "arn:aws:s3:::b/renders/*",
+                "arn:aws:s3:::b/renders/*/manifest.json",
+                "arn:aws:s3:::b",
                 "arn:aws:sns:eu-west-1:123456789012:t",
                 "arn:aws:sqs:eu-west-1:123456789012:q",
                 "arn:aws:logs:eu-west-1:123456789012:log-group:/g:*",
@@ -878,14 +979,19 @@ describe("ImagePipeline", () => {
                         maxLength: 4,
                     }),
                     fc.integer({ min: 1, max: 100 }),
-                    fc.integer({ min: 1_000_000, max: 1_000_000_000 }),
-                    (thumbnail, dm, dl, outputFormats, quality, maxInputPixels) => {
+                    fc.integer({ min: 1_000_000, max: 900_000_000 }),
+                    fc.integer({ min: 1024, max: 64 * 1024 * 1024 }),
+                    fc.integer({ min: 0, max: 6 }),
+                    (thumbnail, dm, dl, outputFormats, quality, maxInputPixels, maxUploadBytes, webpEffort) => {
                         const widths = { thumbnail, medium: thumbnail + dm, large: thumbnail + dm + dl };
                         const args: ImagePipelineArgs = {
                             renditionWidths: widths,
                             outputFormats,
                             quality,
                             maxInputPixels,
+                            maxUploadBytes,
+                            webpEffort,
+                            memorySize: 10240,
                         };
                         const s = resolveImagePipelineArgs("images", args);
                         const env = handlerEnvironment({
@@ -898,6 +1004,9 @@ describe("ImagePipeline", () => {
                             quality: s.quality,
                             cacheControl: s.cacheControl,
                             maxInputPixels: s.maxInputPixels,
+                            maxUploadBytes: s.maxUploadBytes,
+                            webpEffort: s.webpEffort,
+                            deadLetterQueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/images-dlq-abc1234`,
                         });
                         const parsed = configFromEnv(env);
                         expect(parsed.renditions).to.deep.equal([
@@ -908,6 +1017,9 @@ describe("ImagePipeline", () => {
                         expect(parsed.formats).to.deep.equal(outputFormats);
                         expect(parsed.quality).to.equal(quality);
                         expect(parsed.maxInputPixels).to.equal(maxInputPixels);
+                        expect(parsed.maxUploadBytes).to.equal(maxUploadBytes);
+                        expect(parsed.webpEffort).to.equal(webpEffort);
+                        expect(parsed.deadLetterQueueUrl).to.equal(env.DEAD_LETTER_QUEUE_URL);
                     },
                 ),
                 { numRuns: 50 },

@@ -7,6 +7,7 @@ import {
     deadLetterQueuePolicy,
     endpointId,
     handlerEnvironment,
+    imageTopicPolicy,
     lambdaAssumeRolePolicy,
     lifecycleRules,
     notificationFilters,
@@ -66,9 +67,10 @@ export interface ImagePipelineArgs {
      */
     readonly abortIncompleteMultipartUploadDays?: number;
     /**
-     * Let `pulumi destroy` empty and delete the buckets. Refused with
+     * Let `pulumi destroy` empty and delete the buckets (otherwise it fails
+     * with BucketNotEmpty once any upload exists). Refused with
      * `production: true`.
-     * @default false
+     * @default !production (dev tears down cleanly; production keeps everything)
      */
     readonly forceDestroy?: boolean;
     /**
@@ -97,7 +99,8 @@ export interface ImagePipelineArgs {
     readonly renditionWidths?: Partial<RenditionWidths>;
     /**
      * Encodings of every rendition, each written as
-     * `renders/<stem>/<size>.<ext>` (ext: webp, jpg, avif, png).
+     * `renders/<path>/<size>.<ext>` (ext: webp, jpg, avif, png; `<path>` is the key
+     * under `uploads/` with its extension, next to `manifest.json`).
      * @default ["webp"]
      */
     readonly outputFormats?: OutputFormat[];
@@ -118,10 +121,27 @@ export interface ImagePipelineArgs {
      */
     readonly imageSuffixes?: string[];
     /**
-     * Images with more pixels are refused (decompression-bomb guard), 1e6 to 1e9.
-     * @default 100000000
+     * Images with more pixels are refused from their header (decompression-bomb
+     * guard), 1e6 to 1e9. It must fit `memorySize`: memorySize >= 160 MB +
+     * maxUploadBytes in MiB + 11 MB per megapixel (the measured peak of a 16-bit
+     * interlaced PNG, the worst format); a larger value is refused.
+     * @default 100000000, or what memorySize allows when less (29 MP at 512 MB)
      */
     readonly maxInputPixels?: number;
+    /**
+     * Uploads larger than this many bytes are refused from the event's size,
+     * before any download, and go straight to the dead-letter queue; the
+     * download stops at this size too. 1024 to 5 GiB. Expose it to the service
+     * that presigns uploads (the `maxUploadBytes` output), so its POST policy's
+     * `content-length-range` refuses larger files at upload time.
+     * @default 33554432 (32 MiB)
+     */
+    readonly maxUploadBytes?: number;
+    /**
+     * WebP encoder effort, 0 (fastest) to 6 (smallest files).
+     * @default 2 (measured by `npm run bench:images`: see the docs)
+     */
+    readonly webpEffort?: number;
     /**
      * Instruction set of the function; the handler bundle must match
      * (`npm run build:handler -- --arch x86_64` for x86_64).
@@ -223,7 +243,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
     public readonly rendersBucketArn: pulumi.Output<string>;
     /** Key prefix of uploads: `uploads/`. */
     public readonly uploadsPrefix: string;
-    /** Key prefix of renditions: `renders/` (`renders/<stem>/<size>.<ext>`). */
+    /** Key prefix of renditions: `renders/` (`renders/<path>/<size>.<ext>`, `renders/<path>/manifest.json`). */
     public readonly rendersPrefix: string;
     /** Name of the resize function (for alarms on Errors/Throttles). */
     public readonly functionName: pulumi.Output<string>;
@@ -243,6 +263,8 @@ export class ImagePipeline extends pulumi.ComponentResource {
     public readonly dlqArn: pulumi.Output<string>;
     /** URL of the dead-letter queue (to inspect or redrive failed events). */
     public readonly dlqUrl: pulumi.Output<string>;
+    /** Largest upload the function accepts, in bytes (for the presigned POST's `content-length-range`). */
+    public readonly maxUploadBytes: number;
 
     constructor(name: string, args: ImagePipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Defaults and validation (bundle included) run before super(): super()
@@ -263,6 +285,16 @@ export class ImagePipeline extends pulumi.ComponentResource {
         const topic = new aws.sns.Topic(
             `${name}-topic`,
             { displayName: "Image rendered", kmsMasterKeyId: "alias/aws/sns", tags: tags(`${name}-topic`) },
+            child,
+        );
+        new aws.sns.TopicPolicy(
+            `${name}-topic-policy`,
+            {
+                arn: topic.arn,
+                policy: pulumi
+                    .all([topic.arn, accountId])
+                    .apply(([topicArn, id]) => JSON.stringify(imageTopicPolicy(topicArn, id))),
+            },
             child,
         );
         for (const email of s.notificationEmails) {
@@ -314,7 +346,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 description: `Execution role of the ${name} image resize function`,
-                assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()),
+                assumeRolePolicy: accountId.apply((id) => JSON.stringify(lambdaAssumeRolePolicy(id))),
                 tags: tags(`${name}-role`),
             },
             child,
@@ -365,19 +397,24 @@ export class ImagePipeline extends pulumi.ComponentResource {
                 timeout: s.timeoutSeconds,
                 reservedConcurrentExecutions: s.reservedConcurrency,
                 environment: {
-                    variables: pulumi.all([renders.bucket.bucket, topic.arn]).apply(([rendersBucket, topicArn]) =>
-                        handlerEnvironment({
-                            rendersBucket,
-                            topicArn,
-                            uploadsPrefix: UPLOADS_PREFIX,
-                            rendersPrefix: RENDERS_PREFIX,
-                            renditionWidths: s.renditionWidths,
-                            outputFormats: s.outputFormats,
-                            quality: s.quality,
-                            cacheControl: s.cacheControl,
-                            maxInputPixels: s.maxInputPixels,
-                        }),
-                    ),
+                    variables: pulumi
+                        .all([renders.bucket.bucket, topic.arn, dlq.url])
+                        .apply(([rendersBucket, topicArn, deadLetterQueueUrl]) =>
+                            handlerEnvironment({
+                                rendersBucket,
+                                topicArn,
+                                deadLetterQueueUrl,
+                                uploadsPrefix: UPLOADS_PREFIX,
+                                rendersPrefix: RENDERS_PREFIX,
+                                renditionWidths: s.renditionWidths,
+                                outputFormats: s.outputFormats,
+                                quality: s.quality,
+                                cacheControl: s.cacheControl,
+                                maxInputPixels: s.maxInputPixels,
+                                maxUploadBytes: s.maxUploadBytes,
+                                webpEffort: s.webpEffort,
+                            }),
+                        ),
                 },
                 loggingConfig: {
                     logFormat: "JSON",
@@ -442,6 +479,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
         this.dlqName = dlq.name;
         this.dlqArn = dlq.arn;
         this.dlqUrl = dlq.url;
+        this.maxUploadBytes = s.maxUploadBytes;
         this.registerOutputs({
             bucketName: this.bucketName,
             bucketArn: this.bucketArn,
@@ -458,6 +496,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
             dlqName: this.dlqName,
             dlqArn: this.dlqArn,
             dlqUrl: this.dlqUrl,
+            maxUploadBytes: this.maxUploadBytes,
         });
     }
 

@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { topicAccessPolicy } from "../shared/topicPolicies";
 import type { OutputFormat, RenditionWidths } from "./validation";
 import { HANDLER_ENV } from "./handlerEnv";
 import { RENDITION_NAMES } from "./validation";
@@ -21,9 +22,27 @@ export interface PolicyDocument {
 
 const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
-/** Trust policy of the function's execution role: only the Lambda service may assume it. */
-export function lambdaAssumeRolePolicy(): PolicyDocument {
-    return doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
+/**
+ * Trust policy of the function's execution role: only the Lambda service may
+ * assume it, and only on behalf of this account (`aws:SourceAccount`, against
+ * the confused deputy: another account's function cannot be given this role).
+ */
+export function lambdaAssumeRolePolicy(accountId: string): PolicyDocument {
+    return doc({
+        Effect: "Allow",
+        Principal: { Service: "lambda.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    });
+}
+
+/**
+ * Policy of the "image rendered" topic: publishing without TLS is refused. It
+ * grants nothing: the function publishes through its role's IAM policy, and
+ * no AWS service publishes here (the shared helper with no publishers).
+ */
+export function imageTopicPolicy(topicArn: string, accountId: string) {
+    return topicAccessPolicy(topicArn, accountId, []);
 }
 
 /** What the resize function's role may touch: exact ARNs, nothing else. */
@@ -61,7 +80,22 @@ export function resizerRolePolicy(p: ResizerPermissions): PolicyDocument {
             Action: "s3:PutObject",
             Resource: `${p.rendersBucketArn}/${p.rendersPrefix}*`,
         },
+        {
+            // Read back a source's manifest (idempotent retries), found by listing its exact key.
+            Sid: "ReadRenditionManifests",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: `${p.rendersBucketArn}/${p.rendersPrefix}*/manifest.json`,
+        },
+        {
+            Sid: "FindRenditionManifests",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: p.rendersBucketArn,
+            Condition: { StringLike: { "s3:prefix": `${p.rendersPrefix}*` } },
+        },
         { Sid: "AnnounceRenditions", Effect: "Allow", Action: "sns:Publish", Resource: p.topicArn },
+        // Lambda's on-failure destination (transient failures) and the handler itself (permanent ones).
         { Sid: "SendFailedEvents", Effect: "Allow", Action: "sqs:SendMessage", Resource: p.dlqArn },
         {
             Sid: "WriteOwnLogs",
@@ -212,6 +246,9 @@ export interface HandlerEnvironmentInput {
     readonly quality: number;
     readonly cacheControl: string;
     readonly maxInputPixels: number;
+    readonly maxUploadBytes: number;
+    readonly webpEffort: number;
+    readonly deadLetterQueueUrl: string;
 }
 
 /** The function's environment (no secret in it: names, ARNs and sizes). */
@@ -226,6 +263,9 @@ export function handlerEnvironment(e: HandlerEnvironmentInput): Record<string, s
         [HANDLER_ENV.quality]: String(e.quality),
         [HANDLER_ENV.cacheControl]: e.cacheControl,
         [HANDLER_ENV.maxInputPixels]: String(e.maxInputPixels),
+        [HANDLER_ENV.maxUploadBytes]: String(e.maxUploadBytes),
+        [HANDLER_ENV.webpEffort]: String(e.webpEffort),
+        [HANDLER_ENV.deadLetterQueueUrl]: e.deadLetterQueueUrl,
     };
 }
 

@@ -2,6 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { isKnown, Problems } from "../shared/validation";
 import { bundleProblem, defaultBundleDir, LAMBDA_ARCHITECTURES, type LambdaArchitecture } from "./bundle";
+import { defaultMaxInputPixels, maxPixelsForMemory, MB_PER_MEGAPIXEL, memoryNeeded, RESERVE_MB } from "./memoryBudget";
 
 // An `as const` object and a type of the same name (its values): TypeScript callers pass `OutputFormat.Webp`
 // or `"webp"`, and Pulumi's component provider infers a schema enum from it (the form its analyzer reads).
@@ -68,7 +69,8 @@ export const DEFAULTS = {
     outputFormats: ["webp"] as readonly OutputFormat[],
     quality: 80,
     cacheControl: "public, max-age=86400",
-    maxInputPixels: 100_000_000,
+    maxUploadBytes: 32 * 1024 * 1024,
+    webpEffort: 2,
     abortIncompleteMultipartUploadDays: 7,
     noncurrentVersionExpirationDays: 30,
 } as const;
@@ -104,6 +106,8 @@ export interface ImagePipelineInput {
     readonly cacheControl?: string;
     readonly imageSuffixes?: readonly string[];
     readonly maxInputPixels?: number;
+    readonly maxUploadBytes?: number;
+    readonly webpEffort?: number;
     readonly architecture?: LambdaArchitecture;
     readonly memorySize?: number;
     readonly timeoutSeconds?: number;
@@ -133,6 +137,8 @@ export interface ImagePipelineSettings {
     readonly cacheControl: string;
     readonly imageSuffixes: readonly string[];
     readonly maxInputPixels: number;
+    readonly maxUploadBytes: number;
+    readonly webpEffort: number;
     readonly architecture: LambdaArchitecture;
     readonly memorySize: number;
     readonly timeoutSeconds: number;
@@ -255,7 +261,8 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
     const production = bool("production", false);
     const separateBuckets = bool("separateBuckets", false);
     const versioning = bool("versioning", production);
-    const forceDestroy = bool("forceDestroy", false);
+    // Like the dev ECR repository: a non-production stack tears down even with uploads in it.
+    const forceDestroy = bool("forceDestroy", !production);
     problems.expect(
         !(production && forceDestroy),
         "forceDestroy",
@@ -354,7 +361,7 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
     }
 
     const quality = int("quality", DEFAULTS.quality, 1, 100) as number;
-    const maxInputPixels = int("maxInputPixels", DEFAULTS.maxInputPixels, 1_000_000, 1_000_000_000) as number;
+    const webpEffort = int("webpEffort", DEFAULTS.webpEffort, 0, 6) as number;
 
     const cacheControl = args.cacheControl ?? DEFAULTS.cacheControl;
     problems.expect(
@@ -395,6 +402,7 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
         'is not a Lambda architecture: expected "arm64" or "x86_64"',
     );
     const memorySize = int("memorySize", DEFAULTS.memorySize, 512, 10240) as number;
+    const { maxInputPixels, maxUploadBytes } = imageLimits(problems, args, memorySize);
     const timeoutSeconds = int("timeoutSeconds", DEFAULTS.timeoutSeconds, 10, 900) as number;
     const reservedConcurrency = int("reservedConcurrency", undefined, 1, 10000);
     const maximumRetryAttempts = int("maximumRetryAttempts", DEFAULTS.maximumRetryAttempts, 0, 2) as number;
@@ -477,6 +485,8 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
         cacheControl,
         imageSuffixes,
         maxInputPixels,
+        maxUploadBytes,
+        webpEffort,
         architecture,
         memorySize,
         timeoutSeconds,
@@ -488,4 +498,41 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
         notificationHttpsEndpoints,
         handlerBundleDir,
     };
+}
+
+/**
+ * maxUploadBytes and maxInputPixels against memorySize (see memoryBudget.ts):
+ * an explicit pixel limit the memory cannot hold is refused, the default one
+ * is derived from the memory.
+ */
+function imageLimits(problems: Problems, args: ImagePipelineInput, memorySize: number) {
+    const maxUploadBytes = args.maxUploadBytes ?? DEFAULTS.maxUploadBytes;
+    const uploadOk = isInt(maxUploadBytes, 1024, 5 * 1024 ** 3);
+    problems.expect(uploadOk, "maxUploadBytes", maxUploadBytes, "is not an integer from 1024 to 5368709120 (bytes)");
+    const memoryOk = isInt(memorySize, 512, 10240);
+    if (!uploadOk || !memoryOk) return { maxUploadBytes, maxInputPixels: args.maxInputPixels ?? 0 };
+
+    const rule = `${RESERVE_MB} MB + maxUploadBytes in MiB + ${MB_PER_MEGAPIXEL} MB per megapixel, the peak of a 16-bit interlaced PNG`;
+    if (args.maxInputPixels === undefined) {
+        const derived = defaultMaxInputPixels(memorySize, maxUploadBytes);
+        problems.expect(
+            derived >= 1_000_000,
+            "memorySize",
+            memorySize,
+            `leaves room for ${derived} pixels with maxUploadBytes ${maxUploadBytes}, under the 1e6 minimum (${rule}): raise memorySize or lower maxUploadBytes`,
+        );
+        return { maxUploadBytes, maxInputPixels: derived };
+    }
+    const maxInputPixels = args.maxInputPixels;
+    if (!isInt(maxInputPixels, 1_000_000, 1_000_000_000)) {
+        problems.expect(false, "maxInputPixels", maxInputPixels, "is not an integer from 1000000 to 1000000000");
+    } else if (maxInputPixels > maxPixelsForMemory(memorySize, maxUploadBytes)) {
+        problems.expect(
+            false,
+            "maxInputPixels",
+            maxInputPixels,
+            `needs ${memoryNeeded(maxInputPixels, maxUploadBytes)} MB of function memory (${rule}), above memorySize ${memorySize}: raise memorySize or lower maxInputPixels or maxUploadBytes`,
+        );
+    }
+    return { maxUploadBytes, maxInputPixels };
 }
