@@ -236,3 +236,68 @@ describe("pricing: refresh from the AWS Price List bulk offer files", () => {
         expect(fresh.natGateway).to.deep.equal(table.natGateway);
     });
 });
+
+describe("pricing: Aurora Serverless v2, ElastiCache Serverless and pay-per-use services", () => {
+    const a = base.aurora;
+    const cents = (x: number) => Math.round(x * 100) / 100;
+
+    function aurora(min: number | undefined, instanceClass = "db.serverless") {
+        const cluster = res("aws:rds/cluster:Cluster", "db-cluster", {
+            engine: "aurora-postgresql",
+            ...(min === undefined ? {} : { serverlessv2ScalingConfiguration: { minCapacity: min, maxCapacity: 4 } }),
+        });
+        const instance = res(
+            "aws:rds/clusterInstance:ClusterInstance",
+            "db-writer",
+            { instanceClass },
+            {
+                dependencies: [cluster.urn],
+            },
+        );
+        return priceResources([cluster, instance], base);
+    }
+
+    it("prices a paused-capable cluster (0 ACU) at its storage only, and says the first connection waits", () => {
+        const cost = aurora(0);
+        expect(cost.items.map((i) => i.key)).to.deep.equal(["aurora-storage"]);
+        expect(cost.totalUsd).to.equal(cents(a.idleStorageGb * a.storageGbMonth));
+        expect(cost.notes.join("\n")).to.match(/pauses when idle/);
+    });
+
+    it("prices a running minimum in ACU-hours, a provisioned class by the hour, an unknown minimum as unpriced", () => {
+        expect(aurora(0.5).items.find((i) => i.key === "aurora:serverless")?.monthlyUsd).to.equal(
+            cents(0.5 * a.acuHourly * 730),
+        );
+        expect(
+            aurora(undefined, "db.r6g.large").items.find((i) => i.key === "aurora:db.r6g.large")?.monthlyUsd,
+        ).to.equal(cents(a.hourly["db.r6g.large"] * 730));
+        expect(aurora(undefined).unpriced.map((u) => u.reason)).to.deep.equal([
+            "Serverless v2 instance whose cluster's minimum capacity is unknown",
+        ]);
+    });
+
+    it("prices an idle Valkey serverless cache at its 100 MB minimum, a larger configured minimum above it", () => {
+        const e = base.elasticacheServerless;
+        const cache = (inputs: Record<string, unknown>) =>
+            priceResources([res("aws:elasticache/serverlessCache:ServerlessCache", "cache", inputs)], base);
+        expect(cache({ engine: "valkey" }).totalUsd).to.equal(cents(e.minimumGb.valkey * e.gbHour.valkey * 730));
+        expect(
+            cache({ engine: "valkey", cacheUsageLimits: { dataStorage: { minimum: 2, unit: "GB" } } }).totalUsd,
+        ).to.equal(cents(2 * e.gbHour.valkey * 730));
+    });
+
+    it("lists DynamoDB, Cognito, CloudFront and schedules at $0.00 idle, with their usage rates", () => {
+        const cost = priceResources(
+            [
+                res("aws:dynamodb/table:Table", "messages"),
+                res("aws:cognito/userPool:UserPool", "users"),
+                res("aws:cloudfront/distribution:Distribution", "site"),
+                res("aws:scheduler/schedule:Schedule", "office-hours"),
+            ],
+            base,
+        );
+        expect(cost.totalUsd).to.equal(0);
+        expect(cost.unpriced).to.deep.equal([]);
+        expect(cost.items.find((i) => i.key === "usage:cognito")?.rate).to.match(/free to 10,000 MAU/);
+    });
+});

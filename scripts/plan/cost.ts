@@ -448,6 +448,105 @@ function rdsInstance(r: PlanResource, ctx: CostContext): void {
         );
 }
 
+/**
+ * An Aurora cluster: its storage (an idle estimate of what a small database
+ * uses) and, for Serverless v2, nothing more (its instances carry the ACUs).
+ */
+function auroraCluster(r: PlanResource, ctx: CostContext): void {
+    const p = ctx.prices.aurora;
+    const engine = str(r.inputs.engine);
+    if (engine === undefined || !p.engines.includes(engine)) {
+        ctx.cannotPrice(r, `engine ${engine ?? "unknown"} is not in the price table (${p.engines.join(", ")})`);
+        return;
+    }
+    if (str(r.inputs.storageType) === "aurora-iopt1") {
+        ctx.cannotPrice(r, "Aurora I/O-Optimized storage is not in the price table");
+        return;
+    }
+    ctx.charge(r, {
+        key: "aurora-storage",
+        label: "Aurora storage (estimated idle use)",
+        unit: "GB",
+        quantity: p.idleStorageGb,
+        ...ctx.monthly(p.storageGbMonth, "GB-"),
+    });
+    if (bool(r.inputs.manageMasterUserPassword)) secret(r, ctx, `${r.name} (RDS-managed master secret)`);
+}
+
+/** The cluster an Aurora instance belongs to (by dependency). */
+function clusterOf(r: PlanResource, ctx: CostContext): PlanResource | undefined {
+    return ctx.graph.dependenciesOf(r, "aws:rds/cluster:Cluster")[0];
+}
+
+/**
+ * An Aurora instance: a provisioned class by the hour, or Serverless v2
+ * (`db.serverless`) at its cluster's minimum capacity, which is nothing when
+ * the minimum is 0 ACU (the cluster pauses when idle).
+ */
+function auroraInstance(r: PlanResource, ctx: CostContext): void {
+    const p = ctx.prices.aurora;
+    const cls = str(r.inputs.instanceClass);
+    if (cls === "db.serverless") {
+        const cluster = clusterOf(r, ctx);
+        const min = cluster ? num(at(cluster.inputs, "serverlessv2ScalingConfiguration.minCapacity")) : undefined;
+        if (min === undefined) {
+            ctx.cannotPrice(r, "Serverless v2 instance whose cluster's minimum capacity is unknown");
+            return;
+        }
+        if (min === 0)
+            ctx.notes.add(
+                `${r.name}: Aurora Serverless v2 at 0 ACU pauses when idle: no capacity charge, the first connection after a pause waits about 15 s.`,
+            );
+        ctx.charge(r, {
+            key: "aurora:serverless",
+            label: "Aurora Serverless v2 capacity at its minimum (ACU)",
+            unit: "ACU",
+            quantity: min,
+            ...ctx.hourly(p.acuHourly),
+        });
+        return;
+    }
+    if (cls === undefined || p.hourly[cls] === undefined) {
+        ctx.cannotPrice(r, `Aurora instance class ${cls ?? "unknown"} is not in the price table`);
+        return;
+    }
+    ctx.charge(r, {
+        key: `aurora:${cls}`,
+        label: `Aurora PostgreSQL ${cls}`,
+        unit: "instance",
+        quantity: 1,
+        ...ctx.hourly(p.hourly[cls]),
+    });
+}
+
+/** ElastiCache Serverless: the engine's minimum metered data storage, by the hour. */
+function serverlessCache(r: PlanResource, ctx: CostContext): void {
+    const p = ctx.prices.elasticacheServerless;
+    const engine = str(r.inputs.engine) ?? "valkey";
+    const rate = p.gbHour[engine];
+    const floor = p.minimumGb[engine];
+    if (rate === undefined || floor === undefined) {
+        ctx.cannotPrice(r, `ElastiCache Serverless engine ${engine} is not in the price table`);
+        return;
+    }
+    const configuredMin = num(at(r.inputs, "cacheUsageLimits.dataStorage.minimum")) ?? 0;
+    ctx.charge(r, {
+        key: `elasticache-serverless:${engine}`,
+        label: `ElastiCache Serverless ${engine} (minimum data storage)`,
+        unit: "GB",
+        quantity: Math.max(floor, configuredMin),
+        ...ctx.hourly(rate),
+    });
+    const ecpuMin = list(at(r.inputs, "cacheUsageLimits.ecpuPerSeconds"))
+        ?.map((e) => num(at(e, "minimum")) ?? 0)
+        .reduce((a, b) => Math.max(a, b), 0);
+    if (ecpuMin)
+        ctx.cannotPrice(
+            r,
+            `a reserved minimum of ${ecpuMin} ECPU per second is billed by use and not in the idle floor`,
+        );
+}
+
 // ---------------------------------------------------------------- edge, DNS, discovery
 
 function webAcl(r: PlanResource, ctx: CostContext): void {
@@ -668,6 +767,9 @@ export const RULES: Readonly<Record<string, (r: PlanResource, ctx: CostContext) 
     "awsx:lb:ApplicationLoadBalancer": awsxLoadBalancer("application"),
     "awsx:lb:NetworkLoadBalancer": awsxLoadBalancer("network"),
     "aws:rds/instance:Instance": rdsInstance,
+    "aws:rds/cluster:Cluster": auroraCluster,
+    "aws:rds/clusterInstance:ClusterInstance": auroraInstance,
+    "aws:elasticache/serverlessCache:ServerlessCache": serverlessCache,
     "aws:wafv2/webAcl:WebAcl": webAcl,
     "aws:route53/zone:Zone": (r, ctx) => hostedZone(r, ctx),
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": (r, ctx) =>
@@ -705,6 +807,11 @@ export const RULES: Readonly<Record<string, (r: PlanResource, ctx: CostContext) 
     "aws:cloudwatch/logGroup:LogGroup": usage("cloudwatchLogs", "CloudWatch log groups", "log group"),
     "aws:budgets/budget:Budget": usage("budgets", "AWS Budgets", "budget"),
     "aws:acm/certificate:Certificate": usage("acm", "ACM certificates", "certificate"),
+    "aws:dynamodb/table:Table": usage("dynamodb", "DynamoDB tables (on demand)", "table"),
+    "aws:cognito/userPool:UserPool": usage("cognito", "Cognito user pools", "user pool"),
+    "aws:cloudfront/distribution:Distribution": usage("cloudfront", "CloudFront distributions", "distribution"),
+    "aws:scheduler/schedule:Schedule": usage("scheduler", "EventBridge Scheduler schedules", "schedule"),
+    "aws:cloudwatch/eventRule:EventRule": usage("eventbridge", "EventBridge rules", "rule"),
 };
 
 /**
@@ -712,11 +819,8 @@ export const RULES: Readonly<Record<string, (r: PlanResource, ctx: CostContext) 
  * unpriced so the total never silently leaves them out.
  */
 export const NO_RULE: Readonly<Record<string, string>> = {
-    "aws:rds/cluster:Cluster": "RDS/Aurora cluster",
-    "aws:rds/clusterInstance:ClusterInstance": "Aurora instance",
     "aws:elasticache/cluster:Cluster": "ElastiCache node",
     "aws:elasticache/replicationGroup:ReplicationGroup": "ElastiCache replication group",
-    "aws:elasticache/serverlessCache:ServerlessCache": "ElastiCache serverless cache",
     "aws:opensearch/domain:Domain": "OpenSearch domain",
     "aws:eks/cluster:Cluster": "EKS cluster",
     "aws:eks/nodeGroup:NodeGroup": "EKS node group",
@@ -756,6 +860,8 @@ const ORDER = [
     "lb:",
     "vpce:",
     "rds",
+    "aurora",
+    "elasticache",
     "secretsmanager",
     "kms",
     "waf:",

@@ -64,6 +64,15 @@ export const priceTableSchema = z.object({
         multiAzFactor: z.number().positive(),
         freePerformanceInsightsDays: z.number(),
     }),
+    aurora: section({
+        engines: z.array(z.string()),
+        acuHourly: usd,
+        hourly: table,
+        storageGbMonth: usd,
+        ioPerMillion: usd,
+        idleStorageGb: z.number().nonnegative(),
+    }),
+    elasticacheServerless: section({ gbHour: table, minimumGb: table, ecpuPerMillion: table }),
     waf: section({ webAclMonthly: usd, ruleMonthly: usd, paidManagedRuleGroupsMonthly: table }),
     cloudwatch: section({
         alarmMetricMonthly: usd,
