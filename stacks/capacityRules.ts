@@ -6,6 +6,7 @@
  * (components/shared/instanceTypes.ts); stacks/config.ts reports their lines
  * together with every other problem.
  */
+import { BUDGET_ALERTS } from "../components/billing/policies";
 import { instanceTypeInfo, type InstanceTypeInfo } from "../components/shared/instanceTypes";
 
 /**
@@ -100,22 +101,33 @@ export function capacityProblems(c: CapacityConfig, key: (k: keyof CapacityConfi
 /**
  * Problems of the spending guard against the stack's planned idle cost (the
  * figure `npm run plan` computed for the committed configuration): a budget
- * or a daily threshold at or below what the stack costs doing nothing would
- * alarm from the first day, and mean nothing.
+ * whose lowest notice (80 % of actual spend) is at or below what the stack
+ * costs doing nothing sends it every month, and a daily threshold at or below
+ * the idle daily rate alarms from the first day. The daily alarm is checked
+ * only in the stack that creates it (`billingAccountAlarm`).
  */
 export function spendingProblems(
-    c: { readonly monthlyBudgetUsd?: number; readonly billingThresholdUsdPerDay: number },
+    c: {
+        readonly monthlyBudgetUsd?: number;
+        readonly billingThresholdUsdPerDay: number;
+        readonly billingAccountAlarm?: boolean;
+    },
     idleMonthlyCostUsd: number | undefined,
     key: (k: "monthlyBudgetUsd" | "billingThresholdUsdPerDay") => string,
 ): string[] {
     if (idleMonthlyCostUsd === undefined) return [];
     const problems: string[] = [];
     const idle = `the stack's planned idle cost (${idleMonthlyCostUsd.toFixed(2)} USD a month, docs/architecture-<stack>.cost.json from npm run plan)`;
-    if (c.monthlyBudgetUsd !== undefined && c.monthlyBudgetUsd <= idleMonthlyCostUsd) {
-        problems.push(`${key("monthlyBudgetUsd")}: ${c.monthlyBudgetUsd} is not above ${idle}`);
+    if (c.monthlyBudgetUsd !== undefined) {
+        const lowest = Math.min(...BUDGET_ALERTS.map((a) => a.threshold)) / 100;
+        const notice = c.monthlyBudgetUsd * lowest;
+        if (notice <= idleMonthlyCostUsd)
+            problems.push(
+                `${key("monthlyBudgetUsd")}: ${c.monthlyBudgetUsd} sends its ${lowest * 100} % notice at ${notice.toFixed(2)} USD, not above ${idle}: expected more than ${(Math.floor((idleMonthlyCostUsd / lowest) * 100) / 100).toFixed(2)}`,
+            );
     }
     const idleDaily = idleMonthlyCostUsd / DAYS_PER_MONTH;
-    if (c.billingThresholdUsdPerDay <= idleDaily) {
+    if (c.billingAccountAlarm !== false && c.billingThresholdUsdPerDay <= idleDaily) {
         problems.push(
             `${key("billingThresholdUsdPerDay")}: ${c.billingThresholdUsdPerDay} is not above the idle daily rate ${idleDaily.toFixed(2)} USD of ${idle}`,
         );

@@ -140,6 +140,11 @@ export const environmentSchema = z
             .default(1)
             .describe("Alarm when the estimated daily charge reaches this many USD."),
         billingEmails: emails.default([]).describe("Email addresses notified by the billing alarm and budget."),
+        billingAccountAlarm: bool()
+            .default(true)
+            .describe(
+                "Create the account-wide EstimatedCharges alarm in this stack (billing metrics are per account: turn it on in exactly one stack per account).",
+            ),
         monthlyBudgetUsd: num(1, 1000000, "a monthly amount in USD from 1 to 1000000")
             .optional()
             .describe("Monthly AWS Budget amount (USD); unset means no budget."),

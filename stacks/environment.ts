@@ -22,6 +22,12 @@ function defined(value: pulumi.Output<string | undefined>, what: string): pulumi
     });
 }
 
+/**
+ * Cost allocation tag that scopes each environment's budget (activate it once
+ * per account: Billing and Cost Management, Cost allocation tags).
+ */
+export const COST_TAG = "Environment";
+
 /** What an environment exports as stack outputs. */
 export interface EnvironmentOutputs {
     readonly environment: string;
@@ -55,7 +61,8 @@ export interface EnvironmentOutputs {
 export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs {
     const prod = config.environment === "prod";
     const name = config.stack;
-    const tags = config.tags;
+    // Every taggable resource carries the cost allocation tag the budget filters on.
+    const tags = { ...config.tags, [COST_TAG]: config.tags[COST_TAG] ?? config.environment };
 
     const vpc = new SecureVpc(`${name}-vpc`, {
         cidrBlock: config.vpcCidr,
@@ -193,6 +200,9 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         thresholdUsdPerDay: config.billingThresholdUsdPerDay,
         emails: config.billingEmails,
         monthlyBudgetUsd: config.monthlyBudgetUsd,
+        accountAlarms: config.billingAccountAlarm,
+        // The budget counts this environment's costs only: every resource carries the tag.
+        ...(config.monthlyBudgetUsd !== undefined ? { budgetTagKey: COST_TAG, budgetTagValue: tags[COST_TAG] } : {}),
         tags,
     });
 

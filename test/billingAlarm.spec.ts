@@ -84,6 +84,8 @@ describe("BillingAlarm", () => {
     describe("argument validation (pure)", () => {
         it("applies the defaults: 1 USD/day, ignore missing data, encrypted topic, no budget", () => {
             expect(resolveBillingAlarmArgs("guard", {})).to.deep.equal({
+                accountAlarms: true,
+                budgetTag: undefined,
                 thresholdUsdPerDay: 1,
                 emails: [],
                 encryptTopic: true,
@@ -645,6 +647,55 @@ describe("BillingAlarm", () => {
             expect(rec.one(T.topic).inputs).not.to.have.property("kmsMasterKeyId");
             expect(rec.ofType(T.topicPolicy)).to.have.length(1);
             expect(rec.ofType(T.budget)).to.have.length(0);
+        });
+    });
+
+    describe("one per account, a budget per environment", () => {
+        it("with accountAlarms false: no EstimatedCharges alarm, the budget stays (other stacks share the account)", async () => {
+            const { rec, component } = await build("billing", {
+                emails: ["ops@example.com"],
+                monthlyBudgetUsd: 45,
+                accountAlarms: false,
+            });
+            expect(rec.ofType(T.alarm)).to.have.length(0);
+            expect(rec.ofType(T.budget)).to.have.length(1);
+            expect(await valueOf(component.alarmArn)).to.equal(undefined);
+        });
+
+        it("scopes the budget to one cost allocation tag (TagKeyValue user:<key>$<value>)", async () => {
+            const { rec } = await build("billing", {
+                monthlyBudgetUsd: 45,
+                budgetTagKey: "Environment",
+                budgetTagValue: "dev",
+            });
+            expect(rec.one(T.budget).inputs.costFilters).to.deep.equal([
+                { name: "TagKeyValue", values: ["user:Environment$dev"] },
+            ]);
+        });
+
+        it("tracks the whole account without a tag", async () => {
+            const { rec } = await build("billing", { monthlyBudgetUsd: 45 });
+            expect(rec.one(T.budget).inputs).not.to.have.property("costFilters");
+        });
+
+        it("refuses half a tag, an aws: key, a $ in the tag, a tag without a budget, and a month-to-date limit without account alarms", () => {
+            const lines = (args: Partial<Record<keyof BillingAlarmArgs, unknown>>) =>
+                errorFor(args).split("\n").slice(1).map((l) => l.trim());
+            expect(lines({ monthlyBudgetUsd: 45, budgetTagKey: "Environment" })).to.deep.equal([
+                '- budgetTagKey: "Environment" needs budgetTagValue too: the budget filters on one tag, key and value',
+            ]);
+            expect(lines({ monthlyBudgetUsd: 45, budgetTagKey: "aws:createdBy", budgetTagValue: "x" })).to.deep.equal([
+                '- budgetTagKey: "aws:createdBy" is an AWS-generated tag key: expected a user-defined cost allocation tag',
+            ]);
+            expect(lines({ monthlyBudgetUsd: 45, budgetTagKey: "Env", budgetTagValue: "a$b" })).to.deep.equal([
+                '- budgetTagValue: "a$b" is not a tag value: expected 0-256 letters, digits, spaces or _.:/=+-@',
+            ]);
+            expect(lines({ budgetTagKey: "Env", budgetTagValue: "dev" })).to.deep.equal([
+                '- budgetTagKey: "Env" applies to the budget: set monthlyBudgetUsd too',
+            ]);
+            expect(lines({ accountAlarms: false, monthlyLimitUsd: 100 })).to.deep.equal([
+                "- monthlyLimitUsd: 100 is an account-wide alarm: it needs accountAlarms (true) in this stack",
+            ]);
         });
     });
 

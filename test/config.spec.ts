@@ -249,12 +249,22 @@ describe("stack configuration", () => {
             const message = errorFor({ monthlyBudgetUsd: 25, billingThresholdUsdPerDay: 0.5 }, "us-east-1", 29.85);
             expect(message)
                 .to.contain(
-                    "aws-webapp:monthlyBudgetUsd: 25 is not above the stack's planned idle cost (29.85 USD a month, docs/architecture-<stack>.cost.json from npm run plan)",
+                    "aws-webapp:monthlyBudgetUsd: 25 sends its 80 % notice at 20.00 USD, not above the stack's planned idle cost (29.85 USD a month, docs/architecture-<stack>.cost.json from npm run plan): expected more than 37.31",
                 )
                 .and.to.contain("aws-webapp:billingThresholdUsdPerDay: 0.5 is not above the idle daily rate 0.98 USD");
             expect(() =>
                 parseEnvironmentConfig(
-                    { monthlyBudgetUsd: 30, billingThresholdUsdPerDay: 1 },
+                    { monthlyBudgetUsd: 38, billingThresholdUsdPerDay: 1 },
+                    "dev",
+                    "us-east-1",
+                    undefined,
+                    29.85,
+                ),
+            ).to.not.throw();
+            // The daily alarm is checked only where it lives (one stack per account).
+            expect(() =>
+                parseEnvironmentConfig(
+                    { billingAccountAlarm: false, monthlyBudgetUsd: 38, billingThresholdUsdPerDay: 0.5 },
                     "dev",
                     "us-east-1",
                     undefined,

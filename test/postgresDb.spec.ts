@@ -761,12 +761,22 @@ describe("PostgresDb", () => {
                 multiAz: true,
                 deletionProtection: true,
                 skipFinalSnapshot: false,
-                finalSnapshotIdentifier: `${ID}-final`,
                 backupRetentionPeriod: 7,
                 deleteAutomatedBackups: false,
                 applyImmediately: false,
                 maxAllocatedStorage: 200,
             });
+        });
+
+        it("names its final snapshot uniquely per instance: a random suffix kept for the identifier", () => {
+            const suffix = rec.ofType("random:index/randomId:RandomId");
+            expect(suffix, "one suffix").to.have.length(1);
+            expect(suffix[0].inputs).to.deep.include({ byteLength: 4, keepers: { identifier: ID } });
+            const hex = suffix[0].state.hex as string;
+            expect(hex).to.match(/^[0-9a-f]{8}$/);
+            expect(instance.inputs.finalSnapshotIdentifier).to.equal(`${ID}-final-${hex}`);
+            // RDS: letters, digits and single hyphens, starting with a letter, at most 255 characters.
+            expect(instance.inputs.finalSnapshotIdentifier).to.match(/^[a-z](?!.*--)[a-z0-9-]{0,253}[a-z0-9]$/);
         });
 
         it("is protected from pulumi destroy and retained on delete (resource options, not only inputs)", () => {

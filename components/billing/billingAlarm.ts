@@ -7,6 +7,7 @@ import {
     billingTopicPolicy,
     budgetNotifications,
     dailyRateQueries,
+    budgetTagFilter,
     emailSubscriptionName,
     ESTIMATED_CHARGES,
     formatUsd,
@@ -67,6 +68,26 @@ export interface BillingAlarmArgs {
      */
     readonly treatMissingData?: TreatMissingData;
     /**
+     * Create the account-wide alarms on `AWS/Billing EstimatedCharges` (the
+     * daily-rate alarm, and the month-to-date one with `monthlyLimitUsd`).
+     * Billing metrics exist once per account and count every stack in it, so
+     * exactly one stack per account should create them; set `false` in the
+     * others, which then keep only their own budget.
+     * @default BILLING_ALARM_DEFAULTS.accountAlarms
+     */
+    readonly accountAlarms?: boolean;
+    /**
+     * Scope the budget to the costs of resources carrying this cost allocation
+     * tag (with `budgetTagValue`), e.g. `Environment`, so each environment in a
+     * shared account has its own budget. The tag must be activated once in
+     * Billing and Cost Management → Cost allocation tags (it then applies to
+     * costs from the activation on, within about 24 hours).
+     * @default undefined (the budget tracks the whole account)
+     */
+    readonly budgetTagKey?: string;
+    /** Value of `budgetTagKey` the budget filters on, e.g. `prod`. @default undefined */
+    readonly budgetTagValue?: string;
+    /**
      * Tags added to every taggable child (next to a `Name` tag). The stack's
      * `aws:defaultTags` apply as well, through the us-east-1 provider.
      * @default {}
@@ -91,10 +112,10 @@ export class BillingAlarm extends pulumi.ComponentResource {
     public readonly topicArn: pulumi.Output<string>;
     /** ARN of the KMS key encrypting the created topic (undefined when not encrypted or not created). */
     public readonly topicKeyArn: pulumi.Output<string | undefined>;
-    /** ARN of the daily-rate alarm. */
-    public readonly alarmArn: pulumi.Output<string>;
-    /** Name of the daily-rate alarm. */
-    public readonly alarmName: pulumi.Output<string>;
+    /** ARN of the daily-rate alarm (undefined with `accountAlarms: false`). */
+    public readonly alarmArn: pulumi.Output<string | undefined>;
+    /** Name of the daily-rate alarm (undefined with `accountAlarms: false`). */
+    public readonly alarmName: pulumi.Output<string | undefined>;
     /** ARN of the month-to-date alarm (undefined without monthlyLimitUsd). */
     public readonly monthlyAlarmArn: pulumi.Output<string | undefined>;
     /** Name of the monthly budget (undefined without monthlyBudgetUsd). */
@@ -180,28 +201,30 @@ export class BillingAlarm extends pulumi.ComponentResource {
         );
 
         const alarmOpts = { ...child, dependsOn: publishReady };
-        const daily = new aws.cloudwatch.MetricAlarm(
-            `${name}-daily-charges`,
-            {
-                alarmDescription:
-                    `Estimated AWS charges are growing by ${settings.thresholdUsdPerDay} USD per day or more ` +
-                    `(daily rate of AWS/Billing EstimatedCharges, evaluated over ${BILLING_PERIOD_SECONDS / 3600} h).`,
-                metricQueries: dailyRateQueries(),
-                comparisonOperator: "GreaterThanOrEqualToThreshold",
-                threshold: settings.thresholdUsdPerDay,
-                evaluationPeriods: 1,
-                datapointsToAlarm: 1,
-                treatMissingData: settings.treatMissingData,
-                actionsEnabled: true,
-                alarmActions: [topicArn],
-                okActions: [topicArn],
-                tags: nameTags(`${name}-daily-charges`, args.tags),
-            },
-            alarmOpts,
-        );
+        const daily = !settings.accountAlarms
+            ? undefined
+            : new aws.cloudwatch.MetricAlarm(
+                  `${name}-daily-charges`,
+                  {
+                      alarmDescription:
+                          `Estimated AWS charges are growing by ${settings.thresholdUsdPerDay} USD per day or more ` +
+                          `(daily rate of AWS/Billing EstimatedCharges, evaluated over ${BILLING_PERIOD_SECONDS / 3600} h).`,
+                      metricQueries: dailyRateQueries(),
+                      comparisonOperator: "GreaterThanOrEqualToThreshold",
+                      threshold: settings.thresholdUsdPerDay,
+                      evaluationPeriods: 1,
+                      datapointsToAlarm: 1,
+                      treatMissingData: settings.treatMissingData,
+                      actionsEnabled: true,
+                      alarmActions: [topicArn],
+                      okActions: [topicArn],
+                      tags: nameTags(`${name}-daily-charges`, args.tags),
+                  },
+                  alarmOpts,
+              );
 
         let monthlyAlarmArn: pulumi.Output<string | undefined> = pulumi.output(undefined);
-        if (settings.monthlyLimitUsd !== undefined) {
+        if (settings.accountAlarms && settings.monthlyLimitUsd !== undefined) {
             const monthly = new aws.cloudwatch.MetricAlarm(
                 `${name}-monthly-charges`,
                 {
@@ -236,6 +259,9 @@ export class BillingAlarm extends pulumi.ComponentResource {
                     limitAmount: formatUsd(settings.monthlyBudgetUsd),
                     limitUnit: "USD",
                     notifications: budgetNotifications(topicArn),
+                    costFilters: settings.budgetTag
+                        ? [{ name: "TagKeyValue", values: [budgetTagFilter(settings.budgetTag)] }]
+                        : undefined,
                     tags: nameTags(`${name}-budget`, args.tags),
                 },
                 alarmOpts,
@@ -245,8 +271,8 @@ export class BillingAlarm extends pulumi.ComponentResource {
 
         this.topicArn = topicArn;
         this.topicKeyArn = topicKeyArn;
-        this.alarmArn = daily.arn;
-        this.alarmName = daily.name;
+        this.alarmArn = daily ? daily.arn : pulumi.output(undefined);
+        this.alarmName = daily ? daily.name : pulumi.output(undefined);
         this.monthlyAlarmArn = monthlyAlarmArn;
         this.budgetName = budgetName;
         this.subscriptionArns = pulumi.all(subscriptions.map((s) => s.arn));

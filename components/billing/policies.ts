@@ -82,6 +82,11 @@ export function budgetNotifications(topicArn: pulumi.Input<string>): aws.types.i
     }));
 }
 
+/** The `TagKeyValue` cost filter value of a user cost allocation tag: `user:<key>$<value>`. */
+export function budgetTagFilter(tag: { readonly key: string; readonly value: string }): string {
+    return `user:${tag.key}$${tag.value}`;
+}
+
 /** A budget amount as AWS Budgets takes it (a decimal string). */
 export function formatUsd(amount: number): string {
     return String(amount);

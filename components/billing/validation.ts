@@ -1,6 +1,6 @@
 import type { BillingAlarmArgs } from "./billingAlarm";
 import { email, isEmailAddress, oneOf } from "../shared/checks";
-import { checkTags } from "../shared/tags";
+import { checkTags, tagProblems } from "../shared/tags";
 import { isKnown, Problems } from "../shared/validation";
 
 export { isEmailAddress };
@@ -47,6 +47,8 @@ export const BILLING_ALARM_DEFAULTS = {
     emails: [] as readonly string[],
     encryptTopic: true,
     treatMissingData: DEFAULT_TREAT_MISSING_DATA,
+    /** On, so a stand-alone BillingAlarm guards its account. */
+    accountAlarms: true,
 } as const;
 
 /** A standard (not FIFO) SNS topic ARN in us-east-1, in any AWS partition. */
@@ -60,6 +62,30 @@ export function isUsEast1TopicArn(value: unknown): value is string {
 /** True for a finite number above zero. */
 export function isPositiveAmount(value: unknown): value is number {
     return typeof value === "number" && Number.isFinite(value) && value > 0;
+}
+
+/** Problems of a budget tag filter: both or neither, a tag AWS accepts (shared tag rules: no `aws:` key). */
+function checkBudgetTag(
+    problems: Problems,
+    key: string | undefined,
+    value: string | undefined,
+    budget: number | undefined,
+): { readonly key: string; readonly value: string } | undefined {
+    if (key === undefined && value === undefined) return undefined;
+    if (key === undefined || value === undefined) {
+        const [given, missing] =
+            key === undefined ? ["budgetTagValue", "budgetTagKey"] : ["budgetTagKey", "budgetTagValue"];
+        problems.expect(
+            false,
+            given,
+            key ?? value,
+            `needs ${missing} too: the budget filters on one tag, key and value`,
+        );
+        return undefined;
+    }
+    for (const line of tagProblems({ [key]: value }, [])) problems.add(`budgetTagKey/budgetTagValue: ${line}`);
+    problems.expect(budget !== undefined, "budgetTagKey", key, "applies to the budget: set monthlyBudgetUsd too");
+    return { key, value };
 }
 
 /**
@@ -147,8 +173,27 @@ export function resolveBillingAlarmArgs(name: string, args: BillingAlarmArgs) {
 
     checkTags(problems, "tags", args.tags);
 
+    const accountAlarms = args.accountAlarms ?? BILLING_ALARM_DEFAULTS.accountAlarms;
+    problems.expect(
+        typeof accountAlarms === "boolean",
+        "accountAlarms",
+        accountAlarms,
+        "is not a boolean: expected true or false",
+    );
+    if (accountAlarms === false && args.monthlyLimitUsd !== undefined) {
+        problems.expect(
+            false,
+            "monthlyLimitUsd",
+            args.monthlyLimitUsd,
+            "is an account-wide alarm: it needs accountAlarms (true) in this stack",
+        );
+    }
+    const budgetTag = checkBudgetTag(problems, args.budgetTagKey, args.budgetTagValue, monthlyBudgetUsd);
+
     problems.throwIfAny();
     return {
+        accountAlarms,
+        budgetTag,
         thresholdUsdPerDay,
         emails: [...emails],
         encryptTopic: args.encryptTopic ?? BILLING_ALARM_DEFAULTS.encryptTopic,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { nameTags } from "../shared/tags";
 import { isKnown } from "../shared/validation";
 import {
@@ -323,6 +324,16 @@ export class PostgresDb extends pulumi.ComponentResource {
 
         const instanceName = `${name}-instance`;
         const kmsKeyArn = args.kmsKeyArn;
+        // The final snapshot's name must be new each time an instance is deleted (RDS refuses a name
+        // that exists, so a stack re-created under the same identifier could not be destroyed again):
+        // a random suffix drawn once per instance identifier.
+        const finalSnapshotName = s.skipFinalSnapshot
+            ? undefined
+            : new random.RandomId(
+                  `${name}-final-snapshot-suffix`,
+                  { byteLength: 4, keepers: { identifier: id } },
+                  { parent: this },
+              ).hex.apply((suffix) => finalSnapshotIdentifier(id, suffix));
         const instance = new aws.rds.Instance(
             instanceName,
             {
@@ -364,7 +375,7 @@ export class PostgresDb extends pulumi.ComponentResource {
                 deleteAutomatedBackups: !s.production,
                 deletionProtection: s.deletionProtection,
                 skipFinalSnapshot: s.skipFinalSnapshot,
-                finalSnapshotIdentifier: s.skipFinalSnapshot ? undefined : finalSnapshotIdentifier(id),
+                finalSnapshotIdentifier: finalSnapshotName,
                 applyImmediately: s.applyImmediately,
 
                 enabledCloudwatchLogsExports: [...CLOUDWATCH_LOG_EXPORTS],

@@ -96,8 +96,8 @@ export function defaultIdentifier(name: string, stack: string): string {
 }
 
 /** The name of the snapshot RDS takes when the instance is deleted. */
-export function finalSnapshotIdentifier(identifier: string): string {
-    return `${identifier}-final`;
+export function finalSnapshotIdentifier(identifier: string, suffix: string): string {
+    return `${identifier}-final-${suffix}`;
 }
 
 /** CloudWatch log group RDS writes one exported log type to. */

@@ -209,6 +209,11 @@ export function computedOutputs(c: RemoteContext): Record<string, Computed> {
             baseImageName: i.imageName,
         }),
         "random:index/randomPassword:RandomPassword": () => ({ result: "mock-generated-password-0123456789" }),
+        "random:index/randomId:RandomId": (_n, i) => {
+            const bytes = Number(i.byteLength ?? 8);
+            const h = hex(c.serial, bytes * 2);
+            return { hex: h, dec: BigInt(`0x${h}`).toString(), b64Url: Buffer.from(h, "hex").toString("base64url") };
+        },
     };
 }
 
