@@ -680,7 +680,10 @@ describe("BillingAlarm", () => {
 
         it("refuses half a tag, an aws: key, a $ in the tag, a tag without a budget, and a month-to-date limit without account alarms", () => {
             const lines = (args: Partial<Record<keyof BillingAlarmArgs, unknown>>) =>
-                errorFor(args).split("\n").slice(1).map((l) => l.trim());
+                errorFor(args)
+                    .split("\n")
+                    .slice(1)
+                    .map((l) => l.trim());
             expect(lines({ monthlyBudgetUsd: 45, budgetTagKey: "Environment" })).to.deep.equal([
                 '- budgetTagKey: "Environment" needs budgetTagValue too: the budget filters on one tag, key and value',
             ]);
