@@ -688,10 +688,10 @@ describe("BillingAlarm", () => {
                 '- budgetTagKey: "Environment" needs budgetTagValue too: the budget filters on one tag, key and value',
             ]);
             expect(lines({ monthlyBudgetUsd: 45, budgetTagKey: "aws:createdBy", budgetTagValue: "x" })).to.deep.equal([
-                '- budgetTagKey: "aws:createdBy" is an AWS-generated tag key: expected a user-defined cost allocation tag',
+                '- budgetTagKey/budgetTagValue: tag "aws:createdBy" starts with "aws:", a prefix AWS reserves for its own tags',
             ]);
             expect(lines({ monthlyBudgetUsd: 45, budgetTagKey: "Env", budgetTagValue: "a$b" })).to.deep.equal([
-                '- budgetTagValue: "a$b" is not a tag value: expected 0-256 letters, digits, spaces or _.:/=+-@',
+                '- budgetTagKey/budgetTagValue: tag "Env" has a value that contains a character AWS refuses in a tag value: expected letters, digits, spaces and _ . : / = + - @',
             ]);
             expect(lines({ budgetTagKey: "Env", budgetTagValue: "dev" })).to.deep.equal([
                 '- budgetTagKey: "Env" applies to the budget: set monthlyBudgetUsd too',
