@@ -238,32 +238,6 @@ export function iamConnectArnPrefix(instanceArn: string, resourceId: string): st
     return `arn:${partition}:rds-db:${region}:${account}:dbuser:${resourceId}`;
 }
 
-/** Every setting with its default applied, after validation. */
-export interface PostgresDbSettings extends LoggingSettings {
-    readonly production: boolean;
-    readonly identifier: string;
-    readonly engineVersion: PostgresMajorVersion;
-    readonly parameterGroupFamily: string;
-    readonly instanceClass: pulumi.Input<string>;
-    readonly allocatedStorageGb: number;
-    readonly maxAllocatedStorageGb: number;
-    readonly dbName: string;
-    readonly masterUsername: string;
-    readonly multiAz: boolean;
-    readonly backupRetentionDays: number;
-    readonly backupWindow: string;
-    readonly maintenanceWindow: string;
-    readonly deletionProtection: boolean;
-    readonly skipFinalSnapshot: boolean;
-    readonly performanceInsights: boolean;
-    readonly performanceInsightsRetentionDays: number;
-    readonly monitoringIntervalSeconds: number;
-    readonly logRetentionDays: number;
-    readonly applyImmediately: boolean;
-    readonly extendedSupport: boolean;
-    readonly caCertIdentifier: pulumi.Input<string>;
-}
-
 /** Defaults that depend on the production switch. */
 export function postgresDbDefaults(production: boolean) {
     return {
@@ -384,7 +358,7 @@ function checkBoolean(problems: Problems, key: string, value: unknown): void {
  * one round. Values that are Outputs are checked only where their value is
  * not needed (they are passed through unchanged).
  */
-export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, stack: string): PostgresDbSettings {
+export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, stack: string) {
     const problems = new Problems(`PostgresDb "${name}"`);
     const a = (args ?? {}) as PostgresDbArgs;
 
@@ -694,3 +668,6 @@ export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, st
         caCertIdentifier,
     };
 }
+
+/** A PostgresDb's arguments with defaults applied and every check passed (what the resolver returns). */
+export type PostgresDbSettings = ReturnType<typeof resolvePostgresDbSettings>;

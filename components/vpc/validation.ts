@@ -68,20 +68,6 @@ export interface PlainVpcArgs {
     readonly tags?: unknown;
 }
 
-/** Arguments with defaults applied and every up-front check passed. */
-export interface ResolvedVpcArgs {
-    readonly cidrBlock: string;
-    readonly availabilityZoneCount: number;
-    /** The zones to use when they were given; undefined means "look up the region's zones". */
-    readonly availabilityZoneNames: readonly string[] | undefined;
-    readonly availabilityZoneCidrMask: number;
-    readonly masks: TierMasks;
-    readonly natStrategy: NatStrategy;
-    readonly flowLogRetentionDays: number;
-    readonly interfaceEndpoints: readonly string[];
-    readonly layout: LayoutPlan;
-}
-
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
 
 /** Availability zone names such as `us-east-1a`, `eu-central-1c` or `us-west-2-lax-1a`. */
@@ -113,7 +99,7 @@ export function checkCidrBlock(problems: Problems, cidrBlock: unknown): void {
  * flow log retention and interface endpoint names. Throws one
  * `ValidationError` listing every problem; returns the resolved settings.
  */
-export function resolveVpcArgs(name: string, args: PlainVpcArgs): ResolvedVpcArgs {
+export function resolveVpcArgs(name: string, args: PlainVpcArgs) {
     const problems = new Problems(`SecureVpc "${name}"`);
 
     const cidrBlock = args.cidrBlock ?? DEFAULT_CIDR_BLOCK;
@@ -244,7 +230,7 @@ export function resolveVpcArgs(name: string, args: PlainVpcArgs): ResolvedVpcArg
     }
 
     const defaults = defaultTierMasks(zoneMask ?? MIN_PREFIX);
-    const masks: Record<Tier, number> = {
+    const masks: TierMasks = {
         private: args.privateSubnetCidrMask ?? defaults.private,
         public: args.publicSubnetCidrMask ?? defaults.public,
         isolated: args.isolatedSubnetCidrMask ?? defaults.isolated,
@@ -278,8 +264,8 @@ export function resolveVpcArgs(name: string, args: PlainVpcArgs): ResolvedVpcArg
 
     problems.throwIfAny();
     return {
-        cidrBlock,
-        availabilityZoneCount: zoneCount,
+        cidrBlock: cidrBlock as string,
+        availabilityZoneCount: zoneCount as number,
         availabilityZoneNames: names?.slice(0, zoneCount),
         availabilityZoneCidrMask: zoneMask!,
         masks,
@@ -305,3 +291,6 @@ export function pickRegionZones(name: string, count: number, regionZones: readon
         .throwIfAny();
     return regionZones.slice(0, count);
 }
+
+/** Arguments with defaults applied and every up-front check passed (what {@link resolveVpcArgs} returns). */
+export type ResolvedVpcArgs = ReturnType<typeof resolveVpcArgs>;
