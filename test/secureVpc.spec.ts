@@ -593,6 +593,7 @@ describe("SecureVpc", () => {
         it("makes the public tier the egress tier and says so", async () => {
             expect(vpc.natStrategy).to.equal("None");
             expect(vpc.egressSubnetTier).to.equal("public");
+            expect(vpc.egressNeedsPublicIp).to.equal(true);
             expect(await valueOf(vpc.egressSubnetIds)).to.deep.equal(await valueOf(vpc.publicSubnetIds));
             expect(await valueOf(vpc.egressSubnetIds)).to.deep.equal([
                 "subnet-public-us-east-1a",
@@ -718,6 +719,7 @@ describe("SecureVpc", () => {
             expect(awsxVpc.inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
             expect(awsxVpc.inputs.cidrBlock).to.equal("10.20.0.0/16");
             expect(vpc.egressSubnetTier).to.equal("private");
+            expect(vpc.egressNeedsPublicIp).to.equal(false);
             expect(await valueOf(vpc.egressSubnetIds)).to.deep.equal([
                 "subnet-private-us-east-1a",
                 "subnet-private-us-east-1b",

@@ -149,6 +149,11 @@ export class SecureVpc extends pulumi.ComponentResource {
     public readonly egressSubnetTier: EgressTier;
     /** Subnets of `egressSubnetTier`. */
     public readonly egressSubnetIds: pulumi.Output<string[]>;
+    /**
+     * Whether instances in `egressSubnetIds` need a public IPv4 address to reach the internet (true in
+     * the public tier of a NAT-less VPC): pass it as an Ec2Capacity's `instancePublicIp`.
+     */
+    public readonly egressNeedsPublicIp: boolean;
     /** The VPC's default security group (no rules). */
     public readonly defaultSecurityGroupId: pulumi.Output<string>;
     /** S3 gateway endpoint id. */
@@ -193,6 +198,7 @@ export class SecureVpc extends pulumi.ComponentResource {
         this.privateSubnetIds = out((c) => c.privateSubnetIds);
         this.isolatedSubnetIds = out((c) => c.isolatedSubnetIds);
         this.egressSubnetIds = this.egressSubnetTier === "public" ? this.publicSubnetIds : this.privateSubnetIds;
+        this.egressNeedsPublicIp = this.egressSubnetTier === "public";
         this.availabilityZones = out((c) => c.availabilityZones);
         this.flowLogGroupName = out((c) => c.flowLogGroupName);
         this.flowLogGroupArn = out((c) => c.flowLogGroupArn);
@@ -215,6 +221,7 @@ export class SecureVpc extends pulumi.ComponentResource {
             natStrategy: this.natStrategy,
             egressSubnetTier: this.egressSubnetTier,
             egressSubnetIds: this.egressSubnetIds,
+            egressNeedsPublicIp: this.egressNeedsPublicIp,
             defaultSecurityGroupId: this.defaultSecurityGroupId,
             s3EndpointId: this.s3EndpointId,
             interfaceEndpointIds: this.interfaceEndpointIds,
