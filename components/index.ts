@@ -5,13 +5,24 @@ export * from "./database";
 export { GithubDeployRole, type GithubDeployRoleArgs } from "./github";
 export { SecureVpc, type SecureVpcArgs, NatStrategy, EgressTier, NAT_STRATEGIES } from "./vpc";
 export {
-    EcsEc2Service,
-    type EcsEc2ServiceArgs,
+    EcsCluster,
+    type EcsClusterArgs,
+    type EcsClusterRef,
+    Ec2Capacity,
+    type Ec2CapacityArgs,
+    type ClusterCapacityArgs,
+    Ec2Service,
+    type Ec2ServiceArgs,
+    type LoadBalancerAttachment,
+    type HttpApiAttachment,
     type TaskRoleStatement,
     Architecture,
     ContainerInsights,
-    IngressMode,
-} from "./compute";
+} from "./ecs";
+export { WebLoadBalancer, type WebLoadBalancerArgs, type WebLoadBalancerRef } from "./lb";
+export { HttpApiGateway, type HttpApiGatewayArgs, type HttpApiGatewayRef } from "./apigw";
+export { ContainerImage, type ContainerImageArgs } from "./ecr";
+export { EcsEc2Service, type EcsEc2ServiceArgs, type ListenerRuleArgs, IngressMode } from "./patterns";
 export {
     ImagePipeline,
     type ImagePipelineArgs,

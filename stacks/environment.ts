@@ -115,14 +115,13 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         tags,
     });
 
-    // Instances sit in the tier with internet egress: private behind NAT, or
-    // public (with a public IP and no inbound rule) in a NAT-less VPC.
-    const natLess = vpc.egressSubnetTier === "public";
+    // Instances sit in the tier with internet egress, as the VPC reports it:
+    // private behind NAT, or public (with a public IP, no inbound rule) without.
     const service = new EcsEc2Service(`${name}-web`, {
         vpcId: vpc.vpcId,
         cidrBlock: vpc.cidrBlock,
         instanceSubnetIds: vpc.egressSubnetIds,
-        instancePublicIp: natLess,
+        instancePublicIp: vpc.egressNeedsPublicIp,
         serviceSubnetIds: vpc.privateSubnetIds,
         ingress: config.ingress,
         instanceType: config.instanceType,

@@ -18,9 +18,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { EcsEc2Service, EcsEc2ServiceArgs } from "../components/compute";
-import { applicationUrl, publicPorts } from "../components/compute/albIngress";
-import { ecsAmiParameterName, ecsUserData, usesMixedInstances } from "../components/compute/capacity";
+import { EcsEc2Service, EcsEc2ServiceArgs } from "../components";
 import {
     contextHash,
     dockerBuildPaths,
@@ -28,26 +26,31 @@ import {
     imageTag,
     isIgnored,
     parseDockerignore,
-} from "../components/compute/image";
-import {
-    accessLogsBucketPolicy,
-    ecsTasksTrustPolicy,
-    elbLogDeliveryAccountArn,
-    executionRolePolicy,
-    instanceManagedPolicyArns,
-    taskRolePolicy,
-} from "../components/compute/policies";
-import { containerDefinitions, serviceResourceId, taskFamily } from "../components/compute/service";
+} from "../components/ecr";
 import {
     architectureOfInstanceType,
+    containerDefinitions,
     defaultHealthCheckCommand,
     describeMemoryFor,
+    ecsAmiParameterName,
+    ecsTasksTrustPolicy,
+    ecsUserData,
+    executionRolePolicy,
+    instanceManagedPolicyArns,
     isRootUser,
     isValidTaskSize,
-    resolveEcsEc2ServiceArgs,
     secretResourceArn,
+    serviceResourceId,
     TASK_SIZES,
-} from "../components/compute/validation";
+    taskFamily,
+    taskRolePolicy,
+    usesMixedInstances,
+} from "../components/ecs";
+import { accessLogsBucketPolicy, applicationUrl, elbLogDeliveryAccountArn, publicPorts } from "../components/lb";
+import { resolveEcsEc2ServiceArgs } from "../components/patterns";
+import { resolveContainerImageArgs } from "../components/ecr";
+import { resolveEc2CapacityArgs, resolveEc2ServiceArgs } from "../components/ecs";
+import { resolveWebLoadBalancerArgs } from "../components/lb";
 
 const APP = path.resolve(__dirname, "..", "app");
 const DB_SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:rds!db-0a1b2c3d-AbCdEf`;
@@ -135,6 +138,7 @@ const T = {
     lb: "aws:lb/loadBalancer:LoadBalancer",
     tg: "aws:lb/targetGroup:TargetGroup",
     listener: "aws:lb/listener:Listener",
+    rule: "aws:lb/listenerRule:ListenerRule",
     repo: "aws:ecr/repository:Repository",
     lifecycle: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     image: "docker:index/image:Image",
@@ -142,6 +146,12 @@ const T = {
     target: "aws:appautoscaling/target:Target",
     policy: "aws:appautoscaling/policy:Policy",
     bucket: "aws:s3/bucket:Bucket",
+};
+
+/** The load balancer's default action: what no service's rule matches. */
+const NOT_FOUND = {
+    type: "fixed-response",
+    fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" },
 };
 
 /** Records the data-source calls (invokes) made while `fn` registers, by token. */
@@ -180,12 +190,32 @@ describe("EcsEc2Service", () => {
             ({ rec, calls } = await recordWithCalls(() => (svc = new EcsEc2Service("web", devArgs()))));
         });
 
-        it("is one component of type aws-webapp:index:EcsEc2Service parenting every child", () => {
+        it("is one component of type aws-webapp:index:EcsEc2Service built from the blocks, every resource aliased to its place under it", () => {
             const root = rec.one("aws-webapp:index:EcsEc2Service");
             expect(root.name).to.equal("web");
-            const others = rec.resources.filter((r) => r !== root);
-            expect(others.every((r) => r.parent === root.urn)).to.equal(true);
-            expect(others.every((r) => r.name.startsWith("web-"))).to.equal(true);
+            const blocks = rec.resources.filter((r) => r.parent === root.urn);
+            expect(blocks.map((b) => b.type).sort()).to.deep.equal(
+                ["ContainerImage", "EcsCluster", "Ec2Service", "WebLoadBalancer"]
+                    .map((c) => `aws-webapp:index:${c}`)
+                    .sort(),
+            );
+            expect(blocks.every((b) => b.name === "web" && !b.custom)).to.equal(true);
+            const capacity = rec.one("aws-webapp:index:Ec2Capacity");
+            expect(capacity.parent).to.equal(rec.one("aws-webapp:index:EcsCluster").urn);
+            const resources = rec.resources.filter((r) => r.custom);
+            expect(resources.every((r) => r.name.startsWith("web-"))).to.equal(true);
+            // Each keeps the URN it had as the pattern's direct child (before the split).
+            for (const r of resources) {
+                // (Some types carry their provider's own type aliases as well.)
+                expect(r.aliases, r.name).to.deep.include({
+                    name: undefined,
+                    type: undefined,
+                    stack: undefined,
+                    project: undefined,
+                    parentUrn: root.urn,
+                    noParent: false,
+                });
+            }
         });
 
         it("launch template: ECS-optimized AL2023 AMI, IMDSv2 required with hop limit 1, encrypted gp3 root, no key pair", () => {
@@ -541,12 +571,20 @@ describe("EcsEc2Service", () => {
             });
         });
 
-        it("without a certificate: one HTTP listener on 80 forwarding to the target group", () => {
-            const listener = rec.one(T.listener).inputs;
-            expect(listener).to.include({ port: 80, protocol: "HTTP", loadBalancerArn: rec.one(T.lb).state.arn });
-            expect(listener.defaultActions).to.deep.equal([
-                { type: "forward", targetGroupArn: rec.one(T.tg).state.arn },
-            ]);
+        it("without a certificate: one HTTP listener on 80 answering 404, its rule forwarding every path to the target group", () => {
+            const listener = rec.one(T.listener);
+            expect(listener.inputs).to.include({
+                port: 80,
+                protocol: "HTTP",
+                loadBalancerArn: rec.one(T.lb).state.arn,
+            });
+            expect(listener.inputs.defaultActions).to.deep.equal([NOT_FOUND]);
+            expect(rec.one(T.rule).inputs).to.deep.include({
+                listenerArn: listener.state.arn,
+                priority: 100,
+                conditions: [{ pathPattern: { values: ["/*"] } }],
+                actions: [{ type: "forward", targetGroupArn: rec.one(T.tg).state.arn }],
+            });
         });
 
         it("service: private subnets without public IP, capacity provider, circuit breaker, 100/200 rolling, AZ spread", () => {
@@ -581,7 +619,7 @@ describe("EcsEc2Service", () => {
             expect(service.ignoreChanges).to.deep.equal(["desiredCount"]);
             // The target group must be attached to a listener, the capacity provider to the cluster, and the
             // execution role allowed to pull, before the first deployment.
-            expect(dependsOn(service, rec.one(T.listener))).to.equal(true);
+            expect(dependsOn(service, rec.one(T.rule))).to.equal(true);
             expect(dependsOn(service, rec.one(T.ccp))).to.equal(true);
             expect(dependsOn(service, rec.one(T.rolePolicy, "web-execution-policy"))).to.equal(true);
         });
@@ -712,7 +750,8 @@ describe("EcsEc2Service", () => {
                 certificateArn: CERT,
                 sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
             });
-            expect(https.defaultActions).to.deep.equal([{ type: "forward", targetGroupArn: rec.one(T.tg).state.arn }]);
+            expect(https.defaultActions).to.deep.equal([NOT_FOUND]);
+            expect(rec.one(T.rule).inputs.listenerArn).to.equal(rec.one(T.listener, "web-https").state.arn);
             const alb = rec.one(T.sg, "web-alb-sg");
             const open = rec
                 .ofType(T.ingress)
@@ -722,8 +761,10 @@ describe("EcsEc2Service", () => {
                 [80, "0.0.0.0/0"],
                 [443, "0.0.0.0/0"],
             ]);
-            const service = rec.one(T.service);
-            expect(dependsOn(service, rec.one(T.listener, "web-https"))).to.equal(true);
+            // The service waits for its rule, the rule for both listeners (HTTP redirects to the rule's one).
+            expect(dependsOn(rec.one(T.service), rec.one(T.rule))).to.equal(true);
+            expect(dependsOn(rec.one(T.rule), rec.one(T.listener, "web-https"))).to.equal(true);
+            expect(dependsOn(rec.one(T.rule), rec.one(T.listener, "web-http"))).to.equal(true);
         });
 
         it("deletion protection on, access logs to a locked-down bucket the load balancer waits for", () => {
@@ -1057,8 +1098,8 @@ describe("EcsEc2Service pure helpers", () => {
         expect(describeMemoryFor(512)).to.equal("1024 to 4096 in steps of 1024");
     });
 
-    it("applies the documented defaults", () => {
-        const s = resolveEcsEc2ServiceArgs("web", {
+    it("applies the documented defaults: the pattern's ingress, each block's own", () => {
+        const args: EcsEc2ServiceArgs = {
             vpcId: "vpc-1",
             cidrBlock: "10.0.0.0/16",
             instanceSubnetIds: PRIVATE,
@@ -1066,8 +1107,11 @@ describe("EcsEc2Service pure helpers", () => {
             albSubnetIds: PUBLIC,
             instanceType: "t3.medium",
             image: "nginx:1.27",
-        });
-        expect(s).to.include({
+        };
+        expect(resolveEcsEc2ServiceArgs("web", args)).to.deep.equal({ ingress: "alb", architecture: "x86_64" });
+        expect(
+            resolveEc2CapacityArgs("web", { vpcId: "vpc-1", subnetIds: PRIVATE, instanceType: "t3.medium" }),
+        ).to.include({
             architecture: "x86_64",
             minInstances: 1,
             maxInstances: 2,
@@ -1076,6 +1120,17 @@ describe("EcsEc2Service pure helpers", () => {
             capacityTargetPercent: 100,
             managedTerminationProtection: true,
             instancePublicIp: false,
+            rootVolumeSizeGb: 30,
+        });
+        const cluster = { clusterArn: "arn:aws:ecs:us-east-1:123456789012:cluster/c", clusterName: "c" };
+        const s = resolveEc2ServiceArgs("web", {
+            vpcId: "vpc-1",
+            cidrBlock: "10.0.0.0/16",
+            subnetIds: PRIVATE,
+            cluster,
+            image: "nginx:1.27",
+        });
+        expect(s).to.include({
             taskCpu: 512,
             taskMemory: 1024,
             containerPort: 3000,
@@ -1087,15 +1142,22 @@ describe("EcsEc2Service pure helpers", () => {
             desiredTasks: 1,
             cpuTargetPercent: 70,
             autoScaling: true,
-            ingress: "alb",
+            deregistrationDelaySeconds: 30,
+        });
+        expect(s.memoryTargetPercent).to.equal(undefined);
+        expect(s.rule).to.equal(undefined);
+        expect(resolveWebLoadBalancerArgs("web", { vpcId: "vpc-1", subnetIds: PUBLIC })).to.include({
             https: false,
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
             deletionProtection: false,
             accessLogs: false,
+            idleTimeoutSeconds: 60,
+        });
+        expect(resolveContainerImageArgs("web", { image: "nginx:1.27" })).to.include({
+            createRepository: false,
             forceDestroy: false,
             keepImages: 20,
         });
-        expect(s.memoryTargetPercent).to.equal(undefined);
     });
 
     it("architecture from the instance type", () => {

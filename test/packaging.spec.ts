@@ -21,6 +21,12 @@ const lock = JSON.parse(read("package-lock.json"));
 const COMPONENTS = [
     "SecureVpc",
     "EcsEc2Service",
+    "EcsCluster",
+    "Ec2Capacity",
+    "Ec2Service",
+    "WebLoadBalancer",
+    "HttpApiGateway",
+    "ContainerImage",
     "PostgresDb",
     "ImagePipeline",
     "BillingAlarm",

@@ -1,17 +1,11 @@
 /**
- * Image (internal piece of EcsEc2Service): the ECR repository with its
- * lifecycle policy, and optionally a Docker build of a local context pushed
- * to it with `@pulumi/docker`. The service always runs an image by digest.
+ * Pure helpers of the image block: the ECR lifecycle policy, `.dockerignore`
+ * rules, the content hash of a build context (the image tag), and the paths
+ * the Docker provider receives.
  */
-import * as aws from "@pulumi/aws";
-import * as docker from "@pulumi/docker";
-import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { nameTags } from "../shared/tags";
-import type { EcsEc2ServiceSettings } from "./validation";
-import { dockerPlatform } from "./validation";
 
 /**
  * ECR lifecycle policy: untagged images expire after `untaggedDays`; of the
@@ -139,75 +133,4 @@ export function dockerBuildPaths(
 /** Immutable image tag for a context hash. */
 export function imageTag(hash: string): string {
     return `build-${hash.slice(0, 20)}`;
-}
-
-export interface ImageInputs {
-    readonly name: string;
-    readonly parent: pulumi.Resource;
-    readonly settings: EcsEc2ServiceSettings;
-    readonly image: pulumi.Input<string> | undefined;
-    readonly repositoryKmsKeyArn: pulumi.Input<string> | undefined;
-    readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
-}
-
-export interface ServiceImage {
-    readonly repository: aws.ecr.Repository;
-    readonly build?: docker.Image;
-    /** What the task definition runs: the pushed image by digest, or the given reference. */
-    readonly imageRef: pulumi.Output<string>;
-}
-
-export function createImage(i: ImageInputs): ServiceImage {
-    const { name, settings: s } = i;
-    const opts = { parent: i.parent };
-    const repository = new aws.ecr.Repository(
-        `${name}-repo`,
-        {
-            imageScanningConfiguration: { scanOnPush: true },
-            imageTagMutability: "IMMUTABLE",
-            encryptionConfigurations: [
-                i.repositoryKmsKeyArn === undefined
-                    ? { encryptionType: "AES256" }
-                    : { encryptionType: "KMS", kmsKey: i.repositoryKmsKeyArn },
-            ],
-            forceDelete: s.forceDestroy,
-            tags: nameTags(`${name}-repo`, i.tags),
-        },
-        opts,
-    );
-    new aws.ecr.LifecyclePolicy(
-        `${name}-repo-lifecycle`,
-        {
-            repository: repository.name,
-            policy: JSON.stringify(ecrLifecyclePolicy(s.keepImages, s.untaggedImageExpiryDays)),
-        },
-        opts,
-    );
-
-    if (s.buildContext === undefined) {
-        return { repository, imageRef: pulumi.output(i.image!) };
-    }
-
-    const context = s.buildContext;
-    const dockerfile = s.dockerfile!;
-    const platform = dockerPlatform(s.architecture);
-    const tag = imageTag(contextHash(context, dockerfile, platform));
-    const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, opts);
-    const build = new docker.Image(
-        `${name}-image`,
-        {
-            imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`,
-            build: { ...dockerBuildPaths(context, dockerfile, process.cwd()), platform },
-            registry: {
-                server: repository.repositoryUrl,
-                username: token.userName,
-                password: pulumi.secret(token.password),
-            },
-            // CI previews need no Docker engine; the build runs on `pulumi up`.
-            buildOnPreview: false,
-            skipPush: false,
-        },
-        opts,
-    );
-    return { repository, build, imageRef: build.repoDigest };
 }

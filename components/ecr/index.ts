@@ -1,0 +1,11 @@
+// Container images: an ECR repository with an optional Docker build, or a prebuilt reference.
+export { ContainerImage, CONTAINER_IMAGE_DEFAULTS, resolveContainerImageArgs } from "./containerImage";
+export type { ContainerImageArgs } from "./containerImage";
+export {
+    contextHash,
+    dockerBuildPaths,
+    ecrLifecyclePolicy,
+    imageTag,
+    isIgnored,
+    parseDockerignore,
+} from "./dockerContext";
