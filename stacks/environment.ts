@@ -95,14 +95,11 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
               })
             : undefined;
 
-    // The database admits the service's security group, and the service
-    // receives the database's endpoint: the group id is resolved once the
-    // service exists.
-    const [serviceSecurityGroupId, resolveServiceSecurityGroupId] = pulumi.deferredOutput<string>();
+    // The service receives the database's endpoint; the database admits the
+    // service's security group once the service exists (allowFrom below).
     const db = new PostgresDb(`${name}-db`, {
         vpcId: vpc.vpcId,
         isolatedSubnetIds: vpc.isolatedSubnetIds,
-        allowedSecurityGroupIds: [serviceSecurityGroupId],
         production: prod,
         engineVersion: config.dbEngineVersion,
         instanceClass: config.dbInstanceClass,
@@ -173,7 +170,8 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         forceDestroy: !prod,
         tags,
     });
-    resolveServiceSecurityGroupId(service.serviceSecurityGroupId);
+    // The rule was `<db>-from-0` when the group was passed at construction: the alias keeps it.
+    db.allowFrom("web", service.serviceSecurityGroupId, { aliases: [{ name: `${name}-db-from-0` }] });
 
     if (certificate && config.domainName && config.ingress === "alb") {
         aliasRecord(

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { nameTags } from "../shared/tags";
-import { isKnown } from "../shared/validation";
+import { isKnown, ValidationError } from "../shared/validation";
 import {
     CLOUDWATCH_LOG_EXPORTS,
     isolatedSubnetIdsWhenKnown,
@@ -36,10 +36,12 @@ export interface PostgresDbArgs {
      */
     readonly isolatedSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * Security groups (e.g. the ECS service's) allowed to connect on 5432.
-     * At least one; a plain array. No CIDR rule is ever created.
+     * Security groups (e.g. the ECS service's) allowed to connect on 5432:
+     * a plain array of at least one; or omitted, and groups created later
+     * admitted with `allowFrom`. No CIDR rule is ever created.
+     * @default none (admit groups with `allowFrom`)
      */
-    readonly allowedSecurityGroupIds: pulumi.Input<string>[];
+    readonly allowedSecurityGroupIds?: pulumi.Input<string>[];
     /**
      * Production switch: turns on Multi-AZ, deletion protection, a final
      * snapshot, Performance Insights, Enhanced Monitoring (60 s), 7-day
@@ -244,22 +246,11 @@ export class PostgresDb extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        args.allowedSecurityGroupIds.forEach((sourceId, i) => {
-            const ruleName = `${name}-from-${i}`;
-            new aws.vpc.SecurityGroupIngressRule(
-                ruleName,
-                {
-                    securityGroupId: securityGroup.id,
-                    referencedSecurityGroupId: sourceId,
-                    ipProtocol: "tcp",
-                    fromPort: POSTGRES_PORT,
-                    toPort: POSTGRES_PORT,
-                    description: "PostgreSQL from an allowed security group",
-                    tags: tags(ruleName),
-                },
-                { parent: this },
-            );
-        });
+        const admit: Admission = { name, securityGroupId: securityGroup.id, tags: args.tags };
+        admissions.set(this, admit);
+        (args.allowedSecurityGroupIds ?? []).forEach((sourceId, i) =>
+            admitSecurityGroup(this, admit, `${name}-from-${i}`, sourceId, {}),
+        );
 
         const subnetGroupName = `${name}-subnets`;
         const subnetGroup = new aws.rds.SubnetGroup(
@@ -446,4 +437,53 @@ export class PostgresDb extends pulumi.ComponentResource {
             monitoringRoleArn: this.monitoringRoleArn,
         });
     }
+
+    /**
+     * Admits a security group created after the database (a service that
+     * receives the database's endpoint) on 5432: one ingress rule
+     * `<name>-from-<label>`, like those of `allowedSecurityGroupIds`. `aliases`
+     * keeps a rule deployed before under another name (nothing is replaced).
+     */
+    allowFrom(
+        label: string,
+        securityGroupId: pulumi.Input<string>,
+        opts: { readonly aliases?: pulumi.Input<string | pulumi.Alias>[] } = {},
+    ): aws.vpc.SecurityGroupIngressRule {
+        const admit = admissions.get(this)!;
+        if (typeof label !== "string" || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(label))
+            throw new ValidationError(`PostgresDb "${admit.name}".allowFrom`, [
+                `label: ${JSON.stringify(label)} is not a rule label: expected 1 to 40 lower-case letters, digits and hyphens`,
+            ]);
+        return admitSecurityGroup(this, admit, `${admit.name}-from-${label}`, securityGroupId, opts);
+    }
+}
+
+/** What allowFrom needs of a database (kept off the class: its properties are the component's outputs). */
+interface Admission {
+    readonly name: string;
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly tags: PostgresDbArgs["tags"];
+}
+const admissions = new WeakMap<PostgresDb, Admission>();
+
+function admitSecurityGroup(
+    db: PostgresDb,
+    admit: Admission,
+    ruleName: string,
+    sourceId: pulumi.Input<string>,
+    opts: { readonly aliases?: pulumi.Input<string | pulumi.Alias>[] },
+): aws.vpc.SecurityGroupIngressRule {
+    return new aws.vpc.SecurityGroupIngressRule(
+        ruleName,
+        {
+            securityGroupId: admit.securityGroupId,
+            referencedSecurityGroupId: sourceId,
+            ipProtocol: "tcp",
+            fromPort: POSTGRES_PORT,
+            toPort: POSTGRES_PORT,
+            description: "PostgreSQL from an allowed security group",
+            tags: nameTags(ruleName, admit.tags),
+        },
+        { parent: db, aliases: opts.aliases },
+    );
 }

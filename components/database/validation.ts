@@ -384,15 +384,17 @@ export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, st
                 "(one ingress rule is created per security group, so their number must be known before deployment)",
         );
     }
-    checkIdList(
-        problems,
-        "allowedSecurityGroupIds",
-        a.allowedSecurityGroupIds,
-        SECURITY_GROUP_ID,
-        "security group id (sg-...)",
-        1,
-        "is empty: expected at least one security group allowed to connect on port 5432",
-    );
+    // Omitted: groups are admitted later with PostgresDb.allowFrom; given, it lists at least one.
+    if (a.allowedSecurityGroupIds !== undefined)
+        checkIdList(
+            problems,
+            "allowedSecurityGroupIds",
+            a.allowedSecurityGroupIds,
+            SECURITY_GROUP_ID,
+            "security group id (sg-...)",
+            1,
+            "is empty: expected at least one security group allowed to connect on port 5432",
+        );
 
     // Identity.
     const explicitIdentifier = a.identifier !== undefined;
