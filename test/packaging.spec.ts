@@ -42,6 +42,8 @@ const COMPONENTS = [
 const EXAMPLES: Record<string, string> = {
     SecureVpc: "secure-vpc",
     EcsEc2Service: "ecs-ec2-service",
+    EcsCluster: "shared-cluster",
+    HttpApiGateway: "shared-http-api",
     PostgresDb: "postgres-db",
     ImagePipeline: "image-pipeline",
     BillingAlarm: "billing-alarm",
