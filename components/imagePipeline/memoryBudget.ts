@@ -3,10 +3,10 @@
  * runtime with sharp and the SDK, plus the upload's bytes (read into one
  * buffer), plus the decoded pixels. The worst format measured is a 16-bit
  * interlaced RGBA PNG: libvips must decode an interlaced PNG whole before it
- * can resize it, at 8 bytes a pixel plus working buffers (measured in a
- * fresh process per image: 9.1 MB per extra megapixel between 10 and 50 MP,
- * 10.2 MB per megapixel at 25 MP; the issue's 100-MP sample peaked at
- * 1.1 GB; table in docs/components/ImagePipeline.md). A baseline JPEG, by comparison, needs under 2 MB per megapixel.
+ * can resize it, at 8 bytes a pixel plus working buffers (`npm run
+ * bench:images -- --memory`: 11.2 MB per megapixel at 10 MP, 10.1 at 25,
+ * 9.5 at 50; the issue's 100-MP sample peaked at 1.1 GB; table in
+ * docs/components/ImagePipeline.md). A baseline JPEG, by comparison, needs under 2 MB per megapixel.
  *
  * Rule: `memorySize >= RESERVE_MB + maxUploadBytes / 1 MiB + MB_PER_MEGAPIXEL
  * × maxInputPixels / 1e6`.
@@ -16,8 +16,8 @@
 export const MB_PER_MEGAPIXEL = 11;
 /**
  * MB for the runtime, the bundled SDK clients and sharp before any image
- * (58 MB measured for Node with sharp loaded; the Lambda runtime and the SDK
- * clients add about 50), with headroom.
+ * (about 64 MB measured for Node with sharp loaded; the Lambda runtime and the
+ * SDK clients add about 20 more: the bundle's require peaks at 80 MB), with headroom.
  */
 export const RESERVE_MB = 160;
 /** The default pixel limit when the memory allows it. */
