@@ -51,6 +51,9 @@ export {
 export {
     MessageTable,
     type MessageTableArgs,
+    Cache,
+    type CacheArgs,
+    ValkeyMajorVersion,
     type MessageTableIndexNames,
     type TableAccessStatement,
     newMessageId,

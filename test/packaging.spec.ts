@@ -38,6 +38,7 @@ const COMPONENTS = [
     "WebFirewall",
     "DomainCertificate",
     "AppSecret",
+    "Cache",
 ];
 const EXAMPLES: Record<string, string> = {
     SecureVpc: "secure-vpc",

@@ -1,4 +1,4 @@
-// Data components: DynamoDB messages (and the bundles of the library's pure-JS Lambda handlers).
+// Data components: DynamoDB messages, the optional Valkey cache (and the bundles of the library's pure-JS Lambda handlers).
 export { MessageTable } from "./messageTable";
 export type { MessageTableArgs, MessageTableIndexNames } from "./messageTable";
 export { resolveMessageTableSettings } from "./messageTableSettings";
@@ -16,3 +16,7 @@ export {
     userKey,
 } from "./messageKeys";
 export { ensureFunctionBundle, FUNCTION_HANDLERS, type FunctionHandler } from "./functionBundle";
+export { Cache } from "./cache";
+export type { CacheArgs } from "./cache";
+export { CACHE_PORTS, resolveCacheSettings, VALKEY_MAJOR_VERSIONS, ValkeyMajorVersion } from "./cacheSettings";
+export type { CacheSettings } from "./cacheSettings";

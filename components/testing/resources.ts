@@ -154,6 +154,12 @@ export function computedOutputs(c: RemoteContext): Record<string, Computed> {
             streamArn: i.streamEnabled ? arn(c, "dynamodb", `table/${i.name ?? n}/stream/2026-01-01T00:00:00.000`) : "",
             streamLabel: i.streamEnabled ? "2026-01-01T00:00:00.000" : "",
         }),
+        "aws:elasticache/serverlessCache:ServerlessCache": (n, i) => ({
+            arn: arn(c, "elasticache", `serverlesscache:${i.name ?? n}`),
+            name: i.name ?? n,
+            endpoints: [{ address: `${i.name ?? n}-abc123.serverless.use1.cache.amazonaws.com`, port: 6379 }],
+            readerEndpoints: [{ address: `${i.name ?? n}-abc123.serverless.use1.cache.amazonaws.com`, port: 6380 }],
+        }),
         "aws:sqs/queue:Queue": (n, i) => ({
             arn: arn(c, "sqs", i.name ?? n),
             url: `https://sqs.${c.region}.amazonaws.com/${c.accountId}/${i.name ?? n}`,
