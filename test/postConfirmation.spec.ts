@@ -189,12 +189,38 @@ describe("post-confirmation trigger (lambda/post-confirmation)", () => {
             expect(logs.at(-1)).to.deep.include({ message: "user already present" });
         });
 
+        it("inserts one row when two deliveries of a new confirmation race", async () => {
+            const racing = createPgUserStore({
+                host: "127.0.0.1",
+                port,
+                database: "appdb",
+                user: "auth_trigger",
+                password: async () => triggerPassword,
+                ssl: false,
+                usersTable: "users",
+            });
+            try {
+                const event = recorded();
+                event.request.userAttributes.sub = "5d6e7f80-1111-4222-8333-944455566677";
+                await Promise.all([
+                    handler()(event),
+                    createHandler({ store: racing, log: () => undefined })(JSON.parse(JSON.stringify(event))),
+                ]);
+                const count = await admin.query("SELECT count(*)::int AS n FROM users WHERE cognito_sub = $1", [
+                    "5d6e7f80-1111-4222-8333-944455566677",
+                ]);
+                expect(count.rows[0].n).to.equal(1);
+            } finally {
+                await racing.end();
+            }
+        });
+
         it("writes nothing for a forgotten-password confirmation", async () => {
             const event = recorded() as any;
             event.triggerSource = "PostConfirmation_ConfirmForgotPassword";
             event.request.userAttributes.sub = "0b1c2d3e-0000-4000-8000-000000000001";
             await handler()(event);
-            expect(await rows()).to.have.length(1);
+            expect(await rows()).to.have.length(2);
         });
 
         it("needs only INSERT and the conflict column: the trigger user cannot read emails or names", async () => {
