@@ -9,7 +9,9 @@ import { internetIngress } from "./harness/baseline";
 import { expect } from "chai";
 import { createClient } from "redis";
 import { Cache, type CacheArgs } from "../components";
-import { cacheNameProblem } from "../components/data/cacheSettings";
+import { CACHE_SUBNETS, cacheNameProblem } from "../components/data/cacheSettings";
+import { idListWhenKnown } from "../components/data/inputChecks";
+import * as pulumi from "@pulumi/pulumi";
 import { readThroughCache } from "../lambda/shared/readThroughCache";
 import { connectRedisCache, type RedisCacheClient } from "../lambda/shared/redisCacheClient";
 import { RedisServer } from "./support/redisServer";
@@ -125,6 +127,23 @@ describe("Cache", function () {
             expect(() => cache.allowFrom("bad id", "sg-0123")).to.throw('allowFrom id: "bad id" is not 1 to 40');
             expect(() => cache.allowFrom("cidr", "0.0.0.0/0")).to.throw("is not a security group id");
         });
+    });
+
+    it("takes a whole Output list of subnets and checks it by the same rules once known", async () => {
+        const subnets = pulumi.output(["subnet-private-a", "subnet-private-b"]);
+        const rec = await record(() => new Cache("cache", base({ subnetIds: subnets })));
+        expect(rec.one(SERVERLESS).inputs.subnetIds).to.deep.equal(["subnet-private-a", "subnet-private-b"]);
+        expect(() => idListWhenKnown('Cache "cache"', "subnetIds", ["subnet-a"], CACHE_SUBNETS)).to.throw(
+            'Cache "cache": invalid value:\n  - subnetIds: ["subnet-a"] has fewer than two subnets',
+        );
+        expect(() =>
+            idListWhenKnown(
+                'Cache "cache"',
+                "subnetIds",
+                ["subnet-a", "subnet-b", "subnet-c", "subnet-d"],
+                CACHE_SUBNETS,
+            ),
+        ).to.throw("subnetIds: 4 ids are more than the 3 accepted");
     });
 
     it("keeps a week of snapshots in production and uses a customer key when given", async () => {

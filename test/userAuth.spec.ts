@@ -2,6 +2,7 @@ import { failsBeforeRegistering, mocksReady, record, type Recording, valueOf } f
 import { internetIngress, logGroupsWithoutRetention, policyDocuments, wildcardGrants } from "./harness/baseline";
 import { expect } from "chai";
 import fc from "fast-check";
+import * as pulumi from "@pulumi/pulumi";
 import { UserAuth, type UserAuthArgs } from "../components";
 import {
     defaultDomainPrefixBase,
@@ -329,6 +330,17 @@ describe("UserAuth", function () {
             }
             expect(rec.resources.filter((x) => x.inputs.tags !== undefined).length).to.be.greaterThan(5);
         });
+    });
+
+    it("takes SecureVpc's whole Output list of private subnets for the trigger", async () => {
+        const subnets = pulumi.output(SUBNETS);
+        const rec = await record(
+            () => new UserAuth("auth", base({ postConfirmation: { ...trigger(), subnetIds: subnets } })),
+        );
+        expect(rec.one(FUNCTION).inputs.vpcConfig.subnetIds).to.deep.equal(SUBNETS);
+        const policy = JSON.parse(rec.one(ROLE_POLICY).inputs.policy);
+        const create = policy.Statement.find((s: any) => s.Sid === "CreateNetworkInterfacesInOwnSubnets");
+        expect(create.Resource).to.include("arn:aws:ec2:us-east-1:123456789012:subnet/subnet-private-b");
     });
 
     describe("prod (production switch, custom domain, threat protection, no trigger)", () => {

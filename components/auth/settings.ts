@@ -72,6 +72,14 @@ const DB_USER = /^[a-z_][a-z0-9_]{0,62}$/;
 const TABLE = /^[a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?$/;
 const IAM_CONNECT_PREFIX = /^arn:aws[a-z-]*:rds-db:[a-z0-9-]+:\d{12}:dbuser:(db|cluster)-[A-Za-z0-9]+$/;
 
+/** The rules of the trigger's subnets (a whole Output list is checked by them once known). */
+export const TRIGGER_SUBNETS = {
+    pattern: SUBNET_ID,
+    what: "subnet id (subnet-...)",
+    min: 2,
+    minMessage: "has fewer than two subnets: expected private subnets in at least two availability zones",
+};
+
 /** Why a Cognito domain prefix is invalid, or undefined. */
 export function domainPrefixProblem(prefix: string): string | undefined {
     if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix)) {
@@ -160,9 +168,10 @@ function resolveTrigger(problems: Problems, t: UserAuthArgs["postConfirmation"])
         key("subnetIds"),
         t.subnetIds,
         SUBNET_ID,
-        "subnet id (subnet-...)",
-        2,
-        "has fewer than two subnets: expected private subnets in at least two availability zones",
+        TRIGGER_SUBNETS.what,
+        TRIGGER_SUBNETS.min,
+        TRIGGER_SUBNETS.minMessage,
+        true,
     );
     checkId(
         problems,

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ensureFunctionBundle } from "../data/functionBundle";
 import { nameTags } from "../shared/tags";
-import { ValidationError } from "../shared/validation";
+import { idListWhenKnown } from "../data/inputChecks";
+import { isKnown, ValidationError } from "../shared/validation";
 import {
     issuerUrl,
     jwksUrl,
@@ -12,7 +13,13 @@ import {
     triggerEnvironment,
     triggerRolePolicy,
 } from "./policies";
-import { type MfaMode, resolveUserAuthSettings, type ThreatProtection, type UserAuthSettings } from "./settings";
+import {
+    type MfaMode,
+    resolveUserAuthSettings,
+    type ThreatProtection,
+    TRIGGER_SUBNETS,
+    type UserAuthSettings,
+} from "./settings";
 
 /**
  * Where the post-confirmation trigger runs and which database it writes the
@@ -22,11 +29,12 @@ export interface PostConfirmationTriggerArgs {
     /** VPC of the database (the function's security group belongs to it). */
     readonly vpcId: pulumi.Input<string>;
     /**
-     * Private subnets for the function, in at least two availability zones.
-     * It needs no route to the internet (the IAM token is signed locally).
-     * A plain array.
+     * Private subnets for the function, in at least two availability zones
+     * (it needs no route to the internet: the IAM token is signed locally).
+     * A list of ids, or a whole `Output<string[]>` such as
+     * `SecureVpc.privateSubnetIds`, checked by the same rules once known.
      */
-    readonly subnetIds: pulumi.Input<string>[];
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Host name of the PostgreSQL server (PostgresDb's `address`). */
     readonly databaseHost: pulumi.Input<string>;
     /** Port of the server. @default 5432 */
@@ -355,6 +363,13 @@ export class UserAuth extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, child).partition;
         const region = aws.getRegionOutput({}, child).region;
         const port = pulumi.output(t.databasePort ?? 5432);
+        const subnetIds = isKnown(t.subnetIds)
+            ? [...t.subnetIds]
+            : pulumi
+                  .output(t.subnetIds)
+                  .apply((ids) =>
+                      idListWhenKnown(`UserAuth "${name}"`, "postConfirmation.subnetIds", ids, TRIGGER_SUBNETS),
+                  );
 
         const sgName = `${name}-trigger-sg`;
         const securityGroup = new aws.ec2.SecurityGroup(
@@ -421,15 +436,7 @@ export class UserAuth extends pulumi.ComponentResource {
             {
                 role: role.id,
                 policy: pulumi
-                    .all([
-                        partition,
-                        region,
-                        account,
-                        t.iamConnectArnPrefix,
-                        logGroup.arn,
-                        t.subnetIds,
-                        securityGroup.id,
-                    ])
+                    .all([partition, region, account, t.iamConnectArnPrefix, logGroup.arn, subnetIds, securityGroup.id])
                     .apply(([p, r, a, prefix, logGroupArn, subnetIds, sgId]) =>
                         JSON.stringify(
                             triggerRolePolicy({
@@ -461,7 +468,7 @@ export class UserAuth extends pulumi.ComponentResource {
                 memorySize: 256,
                 // Cognito waits 5 s for a trigger.
                 timeout: 5,
-                vpcConfig: { subnetIds: t.subnetIds, securityGroupIds: [securityGroup.id] },
+                vpcConfig: { subnetIds, securityGroupIds: [securityGroup.id] },
                 environment: {
                     variables: pulumi.all([t.databaseHost, port, t.databaseName]).apply(([host, p, database]) =>
                         triggerEnvironment({

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
-import { ValidationError } from "../shared/validation";
-import { SECURITY_GROUP_ID } from "./inputChecks";
-import { CACHE_PORTS, resolveCacheSettings, type ValkeyMajorVersion } from "./cacheSettings";
+import { isKnown, ValidationError } from "../shared/validation";
+import { idListWhenKnown, SECURITY_GROUP_ID } from "./inputChecks";
+import { CACHE_PORTS, CACHE_SUBNETS, resolveCacheSettings, type ValkeyMajorVersion } from "./cacheSettings";
 
 /** Each cache's component name and tags, kept outside the instance (instance properties become schema outputs). */
 const caches = new WeakMap<object, { name: string; tags: CacheArgs["tags"] }>();
@@ -15,8 +15,12 @@ const caches = new WeakMap<object, { name: string; tags: CacheArgs["tags"] }>();
 export interface CacheArgs {
     /** VPC of the cache's security group. */
     readonly vpcId: pulumi.Input<string>;
-    /** Two or three private subnets in different availability zones. A plain array. */
-    readonly subnetIds: pulumi.Input<string>[];
+    /**
+     * Two or three private subnets in different availability zones: a list of
+     * ids, or a whole `Output<string[]>` such as `SecureVpc.privateSubnetIds`
+     * (checked by the same rules once known).
+     */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Security groups (e.g. the API service's) admitted on 6379 and 6380;
      * more with `allowFrom`. A plain array.
@@ -104,7 +108,11 @@ export class Cache extends pulumi.ComponentResource {
                 description: `Valkey cache ${s.cacheName}`,
                 engine: "valkey",
                 majorEngineVersion: s.engineVersion,
-                subnetIds: [...args.subnetIds],
+                subnetIds: isKnown(args.subnetIds)
+                    ? [...args.subnetIds]
+                    : pulumi
+                          .output(args.subnetIds)
+                          .apply((ids) => idListWhenKnown(`Cache "${name}"`, "subnetIds", ids, CACHE_SUBNETS)),
                 securityGroupIds: [securityGroup.id],
                 kmsKeyId: args.kmsKeyArn,
                 cacheUsageLimits: {

@@ -31,6 +31,15 @@ export const VALKEY_MAJOR_VERSIONS: readonly ValkeyMajorVersion[] = Object.value
 /** Port of the primary endpoint (reads and writes) and of the reader endpoint. */
 export const CACHE_PORTS = { primary: 6379, reader: 6380 } as const;
 
+/** The rules of the cache's subnets (a whole Output list is checked by them once known). */
+export const CACHE_SUBNETS = {
+    pattern: SUBNET_ID,
+    what: "subnet id (subnet-...)",
+    min: 2,
+    max: 3,
+    minMessage: "has fewer than two subnets: expected private subnets in two or three availability zones",
+};
+
 /** Default values of the arguments, named by their `@default` tags. */
 export const CACHE_DEFAULTS = {
     engineVersion: "8" as ValkeyMajorVersion,
@@ -67,13 +76,14 @@ export function resolveCacheSettings(name: string, args: CacheArgs, project: str
         problems,
         "subnetIds",
         a.subnetIds,
-        SUBNET_ID,
-        "subnet id (subnet-...)",
-        2,
-        "has fewer than two subnets: expected private subnets in two or three availability zones",
+        CACHE_SUBNETS.pattern,
+        CACHE_SUBNETS.what,
+        CACHE_SUBNETS.min,
+        CACHE_SUBNETS.minMessage,
+        true,
     );
-    if (Array.isArray(a.subnetIds) && a.subnetIds.length > 3) {
-        problems.add(`subnetIds: ${a.subnetIds.length} subnets is more than the 3 a serverless cache takes`);
+    if (Array.isArray(a.subnetIds) && a.subnetIds.length > CACHE_SUBNETS.max) {
+        problems.add(`subnetIds: ${a.subnetIds.length} ids are more than the ${CACHE_SUBNETS.max} accepted`);
     }
     const allowed = a.allowedSecurityGroupIds ?? [];
     checkIdList(problems, "allowedSecurityGroupIds", allowed, SECURITY_GROUP_ID, "security group id (sg-...)", 0, "");

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "../shared/checks";
-import { isKnown, type Problems, show } from "../shared/validation";
+import { isKnown, Problems, show } from "../shared/validation";
 
 export { LOG_RETENTION_DAYS };
 
@@ -63,8 +63,9 @@ export function checkId(problems: Problems, key: string, value: unknown, pattern
 }
 
 /**
- * A plain array (its length is known before deployment) of at least `min`
- * ids; known members must match `pattern` and be distinct.
+ * A list of at least `min` ids; known members must match `pattern` and be
+ * distinct. A whole `Output<string[]>` is refused unless `wholeOutput` (then
+ * {@link idListWhenKnown} checks it once the deployment knows it).
  */
 export function checkIdList(
     problems: Problems,
@@ -74,7 +75,9 @@ export function checkIdList(
     what: string,
     min: number,
     minMessage: string,
+    wholeOutput = false,
 ): void {
+    if (wholeOutput && !isKnown(list as pulumi.Input<unknown>)) return;
     if (!Array.isArray(list)) {
         problems.add(
             `${key}: ${pulumi.Output.isInstance(list) ? "<output>" : show(list)} is not a plain array: ` +
@@ -93,6 +96,27 @@ export function checkIdList(
         }
         if (typeof id === "string") seen.add(id);
     });
+}
+
+/**
+ * A whole `Output<string[]>` of ids (e.g. `SecureVpc.privateSubnetIds`)
+ * checked by the same rules as a plain list once the deployment knows it:
+ * throws a ValidationError naming `key` during preview or update, before
+ * the resource that takes the list is created.
+ */
+export function idListWhenKnown(
+    subject: string,
+    key: string,
+    ids: readonly string[],
+    rule: { pattern: RegExp; what: string; min: number; minMessage: string; max?: number },
+): string[] {
+    const problems = new Problems(subject);
+    checkIdList(problems, key, ids, rule.pattern, rule.what, rule.min, rule.minMessage);
+    if (rule.max !== undefined && ids.length > rule.max) {
+        problems.add(`${key}: ${ids.length} ids are more than the ${rule.max} accepted`);
+    }
+    problems.throwIfAny();
+    return [...ids];
 }
 
 /** `<project>-<stack>-<name>` lowercased, other characters turned into hyphens, trimmed to `max`. */
