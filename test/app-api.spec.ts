@@ -23,12 +23,20 @@ import { parseManifest } from "../app/src/uploads/manifest";
 import { uploadConditions, validateUploadRequest } from "../app/src/uploads/presign";
 import { IMAGE_TYPES } from "../app/src/uploads/types";
 import { parseId, validateUser } from "../app/src/users";
+import { configFromEnv } from "../lambda/image-resizer/src/config";
+import { createHandler } from "../lambda/image-resizer/src/handler";
+import sharp from "sharp";
 import { startPostgres, type TestPostgres } from "./appSupport";
 
 const S3RVER = require("s3rver") as new (options: Record<string, unknown>) => {
     run(): Promise<net.AddressInfo>;
     close(): Promise<void>;
+    on(event: "event", listener: (event: { Records: S3EventRecordLike[] }) => void): void;
 };
+interface S3EventRecordLike {
+    eventName: string;
+    s3: { bucket: { name: string }; object: { key: string; size?: number } };
+}
 const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 const BUCKET = "media";
 const MAX = 64 * 1024;
@@ -456,6 +464,49 @@ describe("sample app: the API (issue 17)", function () {
                 reason: "not-rendered",
             });
             expect((await call("GET", "/api/images/not-an-id")).status).to.equal(404);
+        });
+
+        it("end to end: a real JPEG through the presigned POST, the real resize handler on the S3 event, status ready", async () => {
+            // The resize handler as the bucket notification runs it, on s3rver's object-created events.
+            const handler = createHandler({
+                s3,
+                sns: { send: async () => ({ MessageId: "m-1", $metadata: {} }) },
+                config: configFromEnv({ TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:images" }),
+                log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+            });
+            const runs: Promise<unknown>[] = [];
+            s3server.on("event", (event) => {
+                const records = event.Records.filter((r) => r.eventName.startsWith("ObjectCreated:"));
+                if (records.some((r) => r.s3.object.key.startsWith("uploads/")))
+                    runs.push(handler({ Records: records }));
+            });
+            const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#3a7" } })
+                .jpeg()
+                .toBuffer();
+            const ticket = (
+                await call("POST", "/api/uploads", {
+                    fileName: "photo.jpg",
+                    contentType: "image/jpeg",
+                    size: jpeg.length,
+                })
+            ).body;
+            const form = new FormData();
+            for (const [k, v] of Object.entries(ticket.fields as Record<string, string>)) form.append(k, v);
+            form.append("file", new Blob([jpeg], { type: "image/jpeg" }), "photo.jpg");
+            expect((await fetch(ticket.url, { method: "POST", body: form })).status).to.equal(204);
+            for (let i = 0; i < 100 && runs.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+            await Promise.all(runs);
+            const state = await call("GET", `/api/images/${ticket.uploadId}`);
+            expect(state.body.status, state.text).to.equal("ready");
+            expect(state.body.renditions.map((r: { name: string; width: number }) => [r.name, r.width])).to.deep.equal([
+                ["thumbnail", 150],
+                ["medium", 640],
+                ["large", 800],
+            ]);
+            for (const r of state.body.renditions) {
+                expect(r.url.startsWith(`${MEDIA}/renders/${ticket.uploadId}.jpg/`), r.url).to.equal(true);
+                expect(r.height).to.equal(Math.round((r.width * 600) / 800));
+            }
         });
 
         it("logs request failures with the request id and without stack traces", async () => {
