@@ -19,6 +19,7 @@ import { architectureOfInstanceType, dbInstanceClass, instanceType } from "../co
 import { awsRegion, zonesOf } from "../components/shared/regions";
 import { COMPONENT_TAG_KEYS, tagProblems } from "../components/shared/tags";
 import { Problems, show } from "../components/shared/validation";
+import { baseError, withCheck } from "../components/shared/zodCheck";
 import { capacityProblems, spendingProblems } from "./capacityRules";
 import { plannedIdleMonthlyCostUsd } from "./plannedCost";
 
@@ -28,30 +29,18 @@ export const NAMESPACE = "aws-webapp";
 /** Retention values CloudWatch Logs accepts (days): the shared list. */
 export { LOG_RETENTION_DAYS };
 
-/** zod's issue for a value of the wrong base type carries the shared check's own message. */
-const baseError = (check: Check) => (issue: { input?: unknown }) =>
-    issue.input === undefined ? "is required" : (check(issue.input) ?? "is invalid");
-
-/** Adds the shared check on top of a zod base type (so the schema keeps its type for decoding and docs). */
-function checked<S extends z.ZodType>(schema: S, check: Check): S {
-    return schema.superRefine((value, ctx) => {
-        const problem = check(value);
-        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, input: value });
-    }) as S;
-}
-
 function int(min: number, max: number) {
     const check = integer(min, max);
-    return checked(z.number({ error: baseError(check) }), check);
+    return withCheck(z.number({ error: baseError(check) }), check);
 }
 
 function num(min: number, max: number, what: string) {
     const check = number(min, max, what);
-    return checked(z.number({ error: baseError(check) }), check);
+    return withCheck(z.number({ error: baseError(check) }), check);
 }
 
 function str(check: Check) {
-    return checked(z.string({ error: baseError(check) }), check);
+    return withCheck(z.string({ error: baseError(check) }), check);
 }
 
 function bool() {
@@ -133,7 +122,7 @@ export const environmentSchema = z
         dbMultiAz: bool().default(false).describe("Run the database as a Multi-AZ deployment."),
         dbBackupRetentionDays: int(1, 35).default(1).describe("Automated backup retention (days)."),
         dbPerformanceInsights: bool().default(false).describe("Enable Performance Insights (7 days, free tier)."),
-        logRetentionDays: checked(z.number({ error: baseError(logRetentionDays) }), logRetentionDays)
+        logRetentionDays: withCheck(z.number({ error: baseError(logRetentionDays) }), logRetentionDays)
             .default(7)
             .describe("Retention of every log group the stack creates (days)."),
         billingThresholdUsdPerDay: num(0.01, 100000, "a daily charge in USD above 0 and at most 100000")
