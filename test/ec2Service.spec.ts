@@ -7,6 +7,7 @@ import { failsBeforeRegistering, mocksReady, record, type Recording, valueOf } f
 import { expect } from "chai";
 import * as path from "path";
 import { ContainerImage, Ec2Service, type Ec2ServiceArgs } from "../components";
+import { escalationActionsOf, isServiceWideResource, looksLikeSecret } from "../components/ecs";
 
 const PRIVATE = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"];
 const CLUSTER = { clusterArn: "arn:aws:ecs:us-east-1:123456789012:cluster/shared", clusterName: "shared" };
@@ -205,5 +206,101 @@ describe("ContainerImage", () => {
         );
         expect(message).to.contain("expected exactly one of image");
         expect(message).to.contain('image: "Not An Image" is not a container image reference');
+    });
+});
+
+describe("Ec2Service least privilege and secret names", () => {
+    before(() => mocksReady);
+    const refused = (statements: Ec2ServiceArgs["taskRoleStatements"]) =>
+        failsBeforeRegistering(() => new Ec2Service("app", base({ taskRoleStatements: statements })));
+
+    it("refuses a service-wide action on every resource of its service, not on one resource", async () => {
+        expect(await refused([{ actions: ["s3:*"], resources: ["arn:aws:s3:::*"] }])).to.contain(
+            'taskRoleStatements.0: grants s3:* on "arn:aws:s3:::*" (every resource of the service)',
+        );
+        expect(await refused([{ actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:*:*:table/*"] }])).to.contain(
+            "grants dynamodb:* on",
+        );
+        const ok = await record(
+            () =>
+                new Ec2Service(
+                    "ok",
+                    base({ taskRoleStatements: [{ actions: ["s3:*"], resources: ["arn:aws:s3:::my-bucket/*"] }] }),
+                ),
+        );
+        expect(ok.ofType("aws:iam/rolePolicy:RolePolicy").map((r) => r.name)).to.include("ok-task-policy");
+    });
+
+    it("refuses privilege-escalation actions on all resources, with or without wildcards", async () => {
+        for (const action of ["iam:PassRole", "sts:AssumeRole", "iam:Create*", "iam:Put*Policy", "IAM:passrole"]) {
+            expect(await refused([{ actions: [action], resources: ["*"] }]), action).to.contain(
+                `grants ${action} on "*": privilege escalation`,
+            );
+        }
+        expect(
+            await refused([{ actions: ["iam:PassRole"], resources: ["arn:aws:iam::123456789012:role/*"] }]),
+        ).to.contain("privilege escalation (iam:PassRole)");
+        // One exact role may be passed.
+        await record(
+            () =>
+                new Ec2Service(
+                    "pass",
+                    base({
+                        taskRoleStatements: [
+                            { actions: ["iam:PassRole"], resources: ["arn:aws:iam::123456789012:role/worker"] },
+                        ],
+                    }),
+                ),
+        );
+    });
+
+    it("escalation and service-wide helpers: exact matches", () => {
+        expect(escalationActionsOf("iam:Create*")).to.include.members([
+            "iam:CreateRole",
+            "iam:CreateUser",
+            "iam:CreateAccessKey",
+        ]);
+        expect(escalationActionsOf("iam:Get*")).to.deep.equal([]);
+        expect(escalationActionsOf("s3:GetObject")).to.deep.equal([]);
+        expect(
+            ["*", "arn:aws:s3:::*", "arn:aws:dynamodb:*:*:table/*", "arn:aws:iam::123456789012:role/*"].map(
+                isServiceWideResource,
+            ),
+        ).to.deep.equal([true, true, true, true]);
+        expect(
+            ["arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", "arn:aws:dynamodb:us-east-1:123456789012:table/t"].map(
+                isServiceWideResource,
+            ),
+        ).to.deep.equal([false, false, false]);
+    });
+
+    it("the secret-name heuristic catches abbreviations, and leaves ordinary names alone", async () => {
+        for (const name of [
+            "DB_PASS",
+            "AUTH_TKN",
+            "dbPwd",
+            "SMTP_PASSWORD",
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "stripeApiKey",
+            "ADMIN_CREDS",
+        ]) {
+            expect(looksLikeSecret(name), name).to.equal(true);
+        }
+        for (const name of [
+            "DB_HOST",
+            "DB_PORT",
+            "UPLOADS_BUCKET",
+            "NODE_ENV",
+            "AUTH_URL",
+            "BYPASS_CACHE",
+            "PASSPORT_COUNTRY",
+            "KEY_PREFIX",
+        ]) {
+            expect(looksLikeSecret(name), name).to.equal(false);
+        }
+        expect(
+            await failsBeforeRegistering(() => new Ec2Service("app", base({ environment: { DB_PASS: "x" } }))),
+        ).to.contain("environment.DB_PASS: looks like a secret");
     });
 });

@@ -35,8 +35,30 @@ export function secretResourceArn(valueFrom: string): string {
 }
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Environment variable names that look like they carry a secret. */
-export const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|CREDENTIALS?)/i;
+/** Environment variable names that look like they carry a secret (anywhere in the name). */
+export const SECRET_LIKE_NAME =
+    /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|SIGNING_?KEY)/i;
+/** Name parts (between `_`, or camelCase words) that abbreviate a secret: `DB_PASS`, `AUTH_TKN`, `dbPwd`. */
+const SECRET_LIKE_PART = new Set([
+    "PASS",
+    "PWD",
+    "PW",
+    "TKN",
+    "TOK",
+    "CRED",
+    "CREDS",
+    "SECRETS",
+    "APIKEY",
+    "PRIVKEY",
+    "PASSWD",
+]);
+
+/** True when an environment variable's name looks like it carries a secret. */
+export function looksLikeSecret(name: string): boolean {
+    if (SECRET_LIKE_NAME.test(name)) return true;
+    const parts = name.split(/_+|(?<=[a-z0-9])(?=[A-Z])/).map((part) => part.toUpperCase());
+    return parts.some((part) => SECRET_LIKE_PART.has(part));
+}
 export const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?]+$/;
 export const IAM_SID = /^[A-Za-z0-9]+$/;
 export const HEALTH_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
@@ -73,7 +95,7 @@ export function environmentMap(
     }
     for (const [k, v] of Object.entries(env)) {
         if (!ENV_NAME.test(k)) p.expect(false, `environment.${k}`, k, "is not a valid environment variable name");
-        else if (SECRET_LIKE_NAME.test(k)) {
+        else if (looksLikeSecret(k)) {
             p.add(
                 `environment.${k}: looks like a secret: pass it in secrets (a Secrets Manager ARN), never as a plain environment variable`,
             );
@@ -149,14 +171,102 @@ export function taskRoleStatements(p: ProblemSink, statements: readonly TaskRole
                 "is not an ARN",
             );
         });
-        const anyResource = resources.some((r) => isKnown(r) && r === "*");
-        const wideActions = Array.isArray(actions)
-            ? actions.filter((a) => typeof a === "string" && a.endsWith(":*"))
-            : [];
-        if (anyResource && wideActions.length > 0) {
+        leastPrivilege(p, key, actions, resources);
+    });
+}
+
+/**
+ * Actions that lead to more privilege than granted (a role passed to a new
+ * resource, a role assumed, a policy or credential created or changed): never
+ * on all resources.
+ */
+export const PRIVILEGE_ESCALATION_ACTIONS = [
+    "iam:PassRole",
+    "iam:CreateRole",
+    "iam:CreateUser",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:PutRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AttachRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:AssumeRoleWithSAML",
+] as const;
+
+/** An IAM action pattern (`*` and `?` wildcards, case-insensitive as IAM matches) as a RegExp. */
+function actionPattern(action: string): RegExp {
+    const body = action
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
+    return new RegExp(`^${body}$`, "i");
+}
+
+/** The escalation actions an action pattern grants (`iam:Create*` grants iam:CreateRole, ...). */
+export function escalationActionsOf(action: string): string[] {
+    const re = actionPattern(action);
+    return PRIVILEGE_ESCALATION_ACTIONS.filter((a) => re.test(a));
+}
+
+/**
+ * True when a resource names every resource of its service: `*`, or an ARN
+ * whose region and account are any and whose resource is only a wildcard,
+ * optionally after a type (`arn:aws:s3:::*`, `arn:aws:dynamodb:*:*:table/*`,
+ * `arn:aws:iam::123456789012:role/*`).
+ */
+export function isServiceWideResource(resource: string): boolean {
+    if (resource === "*") return true;
+    const parts = resource.split(":");
+    if (parts.length < 6 || parts[0] !== "arn") return false;
+    const rest = parts.slice(5).join(":");
+    // S3 ARNs start with the bucket name (`bucket/*` is one bucket's objects), other services with a type.
+    if (parts[2] === "s3") return /^\*(\/\*)?$/.test(rest);
+    return /^([A-Za-z0-9-]+[/:])?\*$/.test(rest);
+}
+
+/** The service of an ARN (`arn:aws:s3:::x` -> `s3`), or undefined for `*`. */
+function serviceOf(resource: string): string | undefined {
+    return resource === "*" ? undefined : resource.split(":")[2];
+}
+
+/**
+ * Least privilege of one statement: no service-wide action (`s3:*`, `s3:Get*`
+ * is fine) on all resources of that service, and no privilege-escalation
+ * action on all resources.
+ */
+function leastPrivilege(p: ProblemSink, key: string, actions: unknown, resources: readonly unknown[]): void {
+    if (!Array.isArray(actions)) return;
+    const wideResources = resources.filter(
+        (r): r is string => isKnown(r as pulumi.Input<string>) && typeof r === "string" && isServiceWideResource(r),
+    );
+    if (wideResources.length === 0) return;
+    const named = actions.filter((a): a is string => typeof a === "string" && a !== "*");
+    for (const resource of wideResources) {
+        const service = serviceOf(resource);
+        const wide = named.filter((a) => a.endsWith(":*") && (service === undefined || a.split(":")[0] === service));
+        if (wide.length > 0)
             p.add(
-                `${key}: grants ${wideActions.join(", ")} on "*": expected exact actions or exact resource ARNs (least privilege)`,
+                `${key}: grants ${wide.join(", ")} on ${JSON.stringify(resource)} (every resource of the service): expected exact actions or exact resource ARNs (least privilege)`,
+            );
+        const escalating = named.filter((a) => escalationActionsOf(a).length > 0);
+        if (escalating.length > 0) {
+            const granted = [...new Set(escalating.flatMap(escalationActionsOf))];
+            const shown = granted.length > 3 ? `${granted.slice(0, 3).join(", ")}, ...` : granted.join(", ");
+            p.add(
+                `${key}: grants ${escalating.join(", ")} on ${JSON.stringify(resource)}: privilege escalation (${shown}): expected exact resource ARNs`,
             );
         }
-    });
+    }
 }

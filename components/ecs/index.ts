@@ -16,7 +16,11 @@ export type { Ec2ServiceArgs, Ec2ServiceSettings, HttpApiAttachment, LoadBalance
 export {
     DEFAULT_CONTAINER_USER,
     defaultHealthCheckCommand,
+    escalationActionsOf,
     isRootUser,
+    isServiceWideResource,
+    looksLikeSecret,
+    PRIVILEGE_ESCALATION_ACTIONS,
     secretResourceArn,
     type TaskRoleStatement,
 } from "./containerChecks";
