@@ -36,7 +36,7 @@ import {
     ecsTasksTrustPolicy,
     ecsUserData,
     executionRolePolicy,
-    instanceManagedPolicyArns,
+    instanceRolePolicy,
     isRootUser,
     isValidTaskSize,
     secretResourceArn,
@@ -253,18 +253,30 @@ describe("EcsEc2Service", () => {
             expect(userData).to.contain("ECS_AWSVPC_BLOCK_IMDS=true\n");
         });
 
-        it("instance role: EC2 trust, exactly the ECS-for-EC2 and SSM managed policies, and an instance profile", () => {
+        it("instance role: EC2 trust, no managed policy, its own policy scoped to the cluster, and an instance profile", () => {
             const role = rec.one(T.role, "web-instance-role");
             expect(JSON.parse(role.inputs.assumeRolePolicy)).to.deep.equal({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
             });
-            const attached = rec.ofType(T.attachment).map((a) => a.inputs);
-            expect(attached.every((a) => a.role === role.state.name)).to.equal(true);
-            expect(attached.map((a) => a.policyArn).sort()).to.deep.equal([
-                "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-                "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
-            ]);
+            expect(rec.ofType(T.attachment)).to.deep.equal([]);
+            const policy = rec.one(T.rolePolicy, "web-instance-policy");
+            expect(policy.inputs.role).to.equal(role.state.name);
+            const statements = JSON.parse(policy.inputs.policy).Statement;
+            const cluster = rec.one(T.cluster);
+            const clusterArn = `arn:aws:ecs:us-east-1:${ACCOUNT_ID}:cluster/${cluster.state.name ?? cluster.inputs.name}`;
+            expect(statements.find((st: any) => st.Sid === "JoinTheCluster").Resource).to.equal(clusterArn);
+            expect(statements.find((st: any) => st.Sid === "RunTheClustersTasks").Condition).to.deep.equal({
+                ArnEquals: { "ecs:cluster": clusterArn },
+            });
+            // Nothing to pull images or write logs (the execution role does), no SSM parameters.
+            const actions = statements.flatMap((st: any) => st.Action);
+            expect(actions.filter((a: string) => /^(ecr|logs|ssm:GetParameter)/.test(a))).to.deep.equal([]);
+            const star = statements.filter((st: any) => st.Resource === "*").flatMap((st: any) => st.Action);
+            expect(star.every((a: string) => /^(ecs:DiscoverPollEndpoint|ssmmessages:|ec2messages:)/.test(a))).to.equal(
+                true,
+            );
+            expect(rec.one(T.lt).dependencies).to.include(policy.urn);
             expect(rec.one("aws:iam/instanceProfile:InstanceProfile").inputs.role).to.equal(role.state.name);
         });
 
@@ -941,8 +953,12 @@ describe("EcsEc2Service", () => {
             });
 
             it("the task role has no policy at all and the execution role reads no secret", () => {
-                expect(rec.ofType(T.rolePolicy).map((p) => p.name)).to.deep.equal(["web-execution-policy"]);
-                const statements = policyOf(rec.one(T.rolePolicy)).Statement.map((s: any) => s.Sid);
+                expect(rec.ofType(T.rolePolicy).map((p) => p.name)).to.deep.equal([
+                    "web-instance-policy",
+                    "web-execution-policy",
+                ]);
+                const execution = rec.one(T.rolePolicy, "web-execution-policy");
+                const statements = policyOf(execution).Statement.map((s: any) => s.Sid);
                 expect(statements).to.deep.equal(["EcrAuthorizationToken", "EcrPullRepository", "WriteLogGroup"]);
             });
 
@@ -1214,9 +1230,10 @@ describe("EcsEc2Service pure helpers", () => {
             Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
         });
         expect(taskRolePolicy([])).to.equal(undefined);
-        expect(instanceManagedPolicyArns("aws-us-gov")[0]).to.equal(
-            "arn:aws-us-gov:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
-        );
+        expect(
+            instanceRolePolicy({ partition: "aws-us-gov", region: "us-gov-west-1", accountId: "1", clusterName: "c" })
+                .Statement[0].Resource,
+        ).to.equal("arn:aws-us-gov:ecs:us-gov-west-1:1:cluster/c");
         expect(
             ecsTasksTrustPolicy({ partition: "aws-cn", region: "cn-north-1", accountId: "1" }).Statement[0].Condition,
         ).to.deep.equal({

@@ -25,7 +25,7 @@ import {
 } from "../shared/inputChecks";
 import { childOptions } from "../shared/moves";
 import { nameTags } from "../shared/tags";
-import { ec2TrustPolicy, instanceManagedPolicyArns } from "./policies";
+import { ec2TrustPolicy, instanceRolePolicy } from "./policies";
 import { ARCHITECTURES, architectureOfInstanceType, INSTANCE_TYPE, type Architecture } from "./taskSizes";
 
 /** Defaults of {@link ClusterCapacityArgs}, named by each argument's `@default`. */
@@ -254,13 +254,19 @@ export class Ec2Capacity extends pulumi.ComponentResource {
             },
             child,
         );
-        const attachments = ["ecs", "ssm"].map(
-            (role, k) =>
-                new aws.iam.RolePolicyAttachment(
-                    `${name}-instance-${role}`,
-                    { role: instanceRole.name, policyArn: partition.apply((p) => instanceManagedPolicyArns(p)[k]) },
-                    child,
-                ),
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const instancePolicy = new aws.iam.RolePolicy(
+            `${name}-instance-policy`,
+            {
+                role: instanceRole.name,
+                policy: pulumi
+                    .all([partition, region, accountId, args.clusterName])
+                    .apply(([p, r, a, clusterName]) =>
+                        JSON.stringify(instanceRolePolicy({ partition: p, region: r, accountId: a, clusterName })),
+                    ),
+            },
+            child,
         );
         const instanceProfile = new aws.iam.InstanceProfile(
             `${name}-instance-profile`,
@@ -343,7 +349,7 @@ export class Ec2Capacity extends pulumi.ComponentResource {
                 tagSpecifications: [tagSpec("instance"), tagSpec("volume"), tagSpec("network-interface")],
                 tags: nameTags(`${name}-lt`, args.tags),
             },
-            { ...child, dependsOn: attachments },
+            { ...child, dependsOn: [instancePolicy] },
         );
 
         const template = { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) };

@@ -28,7 +28,7 @@ export {
     ecsTasksTrustPolicy,
     ec2TrustPolicy,
     executionRolePolicy,
-    instanceManagedPolicyArns,
+    instanceRolePolicy,
     taskRolePolicy,
 } from "./policies";
 export { containerDefinitions, serviceResourceId, taskFamily } from "./taskDefinition";

@@ -41,14 +41,63 @@ export function trust(service: string, condition?: PolicyStatement["Condition"])
     return doc([statement]);
 }
 
-/** AWS managed policies of the container instance role. */
-export function instanceManagedPolicyArns(partition: string): string[] {
-    return [
-        // Registers the instance with the cluster and lets the ECS agent work.
-        `arn:${partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role`,
-        // Session Manager shell access instead of SSH (no key pair, no port 22).
-        `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-    ];
+/**
+ * The container instance role's own policy, instead of the AWS managed
+ * AmazonEC2ContainerServiceforEC2Role (pulls from every repository, logs and
+ * clusters on `*`) and AmazonSSMManagedInstanceCore (`ssm:GetParameter*` on
+ * `*`): what the ECS agent needs to run this cluster's tasks, and what the
+ * SSM agent needs for Session Manager. Image pulls and task logs use each
+ * task's execution role (ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE).
+ */
+export function instanceRolePolicy(scope: Scope & { readonly clusterName: string }): PolicyDocument {
+    const { partition: p, region: r, accountId: a } = scope;
+    const cluster = `arn:${p}:ecs:${r}:${a}:cluster/${scope.clusterName}`;
+    return doc([
+        {
+            Sid: "JoinTheCluster",
+            Effect: "Allow",
+            Action: ["ecs:RegisterContainerInstance", "ecs:DeregisterContainerInstance"],
+            Resource: cluster,
+        },
+        {
+            Sid: "RunTheClustersTasks",
+            Effect: "Allow",
+            Action: ["ecs:Poll", "ecs:StartTelemetrySession", "ecs:UpdateContainerInstancesState", "ecs:Submit*"],
+            Resource: `arn:${p}:ecs:${r}:${a}:container-instance/${scope.clusterName}/*`,
+            Condition: { ArnEquals: { "ecs:cluster": cluster } },
+        },
+        {
+            // Returns the agent's endpoints; IAM supports no resource for it.
+            Sid: "DiscoverPollEndpoint",
+            Effect: "Allow",
+            Action: ["ecs:DiscoverPollEndpoint"],
+            Resource: "*",
+        },
+        {
+            Sid: "SessionManagerRegistration",
+            Effect: "Allow",
+            Action: ["ssm:UpdateInstanceInformation"],
+            Resource: `arn:${p}:ec2:${r}:${a}:instance/*`,
+        },
+        {
+            // Session Manager's message channels; these actions support no resource.
+            Sid: "SessionManagerChannels",
+            Effect: "Allow",
+            Action: [
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+                "ec2messages:AcknowledgeMessage",
+                "ec2messages:DeleteMessage",
+                "ec2messages:FailMessage",
+                "ec2messages:GetEndpoint",
+                "ec2messages:GetMessages",
+                "ec2messages:SendReply",
+            ],
+            Resource: "*",
+        },
+    ]);
 }
 
 export interface ExecutionRoleInputs {
