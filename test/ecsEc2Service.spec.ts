@@ -807,6 +807,8 @@ describe("EcsEc2Service", () => {
                     bucketArn: bucket.state.arn,
                     prefix: "alb",
                     accountId: ACCOUNT_ID,
+                    partition: "aws",
+                    region: "us-east-1",
                     elbAccountArn: "arn:aws:iam::127311923021:root",
                 }),
             );
@@ -1253,12 +1255,19 @@ describe("EcsEc2Service pure helpers", () => {
             bucketArn: "arn:aws:s3:::logs",
             prefix: "alb",
             accountId: "1",
+            partition: "aws",
+            region: "eu-central-2",
             elbAccountArn: undefined,
         });
         expect(doc.Statement.map((st) => st.Principal)).to.deep.equal([
             { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
             "*",
         ]);
+        // The service principal delivers only for this account's load balancers in this region.
+        expect(doc.Statement[0].Condition).to.deep.equal({
+            StringEquals: { "aws:SourceAccount": "1" },
+            ArnLike: { "aws:SourceArn": "arn:aws:elasticloadbalancing:eu-central-2:1:loadbalancer/*" },
+        });
     });
 
     it("container user: root by name or uid 0 is root, any other user is not", () => {
@@ -1317,6 +1326,8 @@ describe("EcsEc2Service pure helpers", () => {
             bucketArn: "arn:aws:s3:::logs",
             prefix: "alb",
             accountId: "1",
+            partition: "aws",
+            region: "us-east-1",
             elbAccountArn: "arn:aws:iam::2:root",
         });
         expect(doc.Statement.map((s) => [s.Effect, s.Principal, s.Resource])).to.deep.equal([

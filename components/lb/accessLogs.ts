@@ -81,6 +81,8 @@ export function createAccessLogsBucket(
                             bucketArn,
                             prefix: s.accessLogsPrefix,
                             accountId,
+                            partition: p,
+                            region: r,
                             elbAccountArn: elbLogDeliveryAccountArn(p, r),
                         }),
                     ),

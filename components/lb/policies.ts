@@ -50,6 +50,9 @@ export interface AccessLogsBucketInputs {
     readonly bucketArn: string;
     readonly prefix: string;
     readonly accountId: string;
+    /** Partition and region of the load balancers (the log-delivery principal's confused-deputy condition). */
+    readonly partition: string;
+    readonly region: string;
     /** The region's ELB log-delivery account ({@link elbLogDeliveryAccountArn}); none in newer regions. */
     readonly elbAccountArn: string | undefined;
 }
@@ -83,6 +86,13 @@ export function accessLogsBucketPolicy(i: AccessLogsBucketInputs): PolicyDocumen
             Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
             Action: "s3:PutObject",
             Resource: logs,
+            // Confused-deputy guard: only deliveries for this account's load balancers in this region.
+            Condition: {
+                StringEquals: { "aws:SourceAccount": i.accountId },
+                ArnLike: {
+                    "aws:SourceArn": `arn:${i.partition}:elasticloadbalancing:${i.region}:${i.accountId}:loadbalancer/*`,
+                },
+            },
         },
         {
             Sid: "DenyInsecureTransport",
