@@ -117,6 +117,8 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
     const service = new EcsEc2Service(`${name}-web`, {
         vpcId: vpc.vpcId,
         cidrBlock: vpc.cidrBlock,
+        // Inside the VPC the tasks reach the database's port only.
+        vpcEgressPorts: [db.port],
         instanceSubnetIds: vpc.egressSubnetIds,
         instancePublicIp: vpc.egressNeedsPublicIp,
         serviceSubnetIds: vpc.privateSubnetIds,

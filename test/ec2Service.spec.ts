@@ -304,3 +304,22 @@ describe("Ec2Service least privilege and secret names", () => {
         ).to.contain("environment.DB_PASS: looks like a secret");
     });
 });
+
+describe("Ec2Service egress inside the VPC", () => {
+    before(() => mocksReady);
+
+    it("opens exactly the given ports to the VPC, and none without them", async () => {
+        const rec = await record(() => new Ec2Service("app", base({ vpcEgressPorts: [5432, 6379] })));
+        const out = rec.ofType(T.egress).map((r) => [r.name, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]);
+        expect(out).to.deep.equal([
+            ["app-service-out-https", 443, 443, "0.0.0.0/0"],
+            ["app-service-out-vpc-0", 5432, 5432, "10.0.0.0/16"],
+            ["app-service-out-vpc-1", 6379, 6379, "10.0.0.0/16"],
+        ]);
+        const none = await record(() => new Ec2Service("bare", base()));
+        expect(none.ofType(T.egress).map((r) => r.name)).to.deep.equal(["bare-service-out-https"]);
+        expect(await failsBeforeRegistering(() => new Ec2Service("x1", base({ vpcEgressPorts: [0] })))).to.contain(
+            "vpcEgressPorts.0: 0 is out of range",
+        );
+    });
+});

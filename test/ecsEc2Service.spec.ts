@@ -65,6 +65,7 @@ function devArgs(): EcsEc2ServiceArgs {
     return {
         vpcId: "vpc-0123456789abcdef0",
         cidrBlock: "10.0.0.0/16",
+        vpcEgressPorts: [5432],
         instanceSubnetIds: PUBLIC,
         serviceSubnetIds: PRIVATE,
         albSubnetIds: PUBLIC,
@@ -549,7 +550,7 @@ describe("EcsEc2Service", () => {
             const serviceOut = rec.ofType(T.egress).filter((r) => r.inputs.securityGroupId === service.id);
             expect(serviceOut.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4])).to.deep.equal([
                 [443, 443, "0.0.0.0/0"],
-                [0, 65535, "10.0.0.0/16"],
+                [5432, 5432, "10.0.0.0/16"],
             ]);
         });
 

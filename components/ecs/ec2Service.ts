@@ -70,19 +70,23 @@ export class Ec2Service extends pulumi.ComponentResource {
             },
             child,
         );
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-service-out-vpc`,
-            {
-                securityGroupId: securityGroup.id,
-                description: "TCP inside the VPC (database, private services)",
-                ipProtocol: "tcp",
-                fromPort: 0,
-                toPort: 65535,
-                cidrIpv4: args.cidrBlock,
-                tags: nameTags(`${name}-service-out-vpc`, args.tags),
-            },
-            child,
-        );
+        // Inside the VPC only the ports the tasks need (the database's ...), not every TCP port.
+        (args.vpcEgressPorts ?? []).forEach((port, k) => {
+            const rule = `${name}-service-out-vpc-${k}`;
+            new aws.vpc.SecurityGroupEgressRule(
+                rule,
+                {
+                    securityGroupId: securityGroup.id,
+                    description: "TCP inside the VPC to a port the tasks need (vpcEgressPorts)",
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: args.cidrBlock,
+                    tags: nameTags(rule, args.tags),
+                },
+                child,
+            );
+        });
 
         const attachment = {
             name,

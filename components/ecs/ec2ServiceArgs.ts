@@ -95,6 +95,11 @@ export interface Ec2ServiceArgs {
     readonly cluster: EcsClusterRef;
     /** Capacity provider of the tasks (an Ec2Capacity's or EcsCluster's `capacityProviderName`). @default the cluster's default strategy */
     readonly capacityProviderName?: pulumi.Input<string>;
+    /**
+     * TCP ports the tasks may connect to inside the VPC (`cidrBlock`), e.g. the database's `port`: one
+     * egress rule each. Besides these, tasks reach HTTPS anywhere and nothing else. @default []
+     */
+    readonly vpcEgressPorts?: pulumi.Input<number>[];
     /** Image the task runs (a ContainerImage's `imageRef`; best by digest). */
     readonly image: pulumi.Input<string>;
     /** ECR repository the execution role may pull from (a ContainerImage's `repositoryArn`). @default none (a public image) */
@@ -165,12 +170,24 @@ export function resolveEc2ServiceArgs(name: string, args: Ec2ServiceArgs, sink?:
             p.expect(isCidr(args.cidrBlock), "cidrBlock", args.cidrBlock, "is not a valid IPv4 CIDR block");
         subnetList(p, "subnetIds", args.subnetIds, 1);
         requiredObject(p, "cluster", args.cluster, ["clusterArn", "clusterName"]);
+        vpcPorts(p, args.vpcEgressPorts);
         if (args.image === undefined)
             p.add("image: is required: expected an image reference (a ContainerImage's imageRef)");
         const task = resolveTask(p, args);
         const service = resolveService(p, args);
         const ingress = resolveIngress(p, name, args);
         return { ...task, ...service, ...ingress };
+    });
+}
+
+function vpcPorts(p: ProblemSink, ports: unknown): void {
+    if (ports === undefined) return;
+    if (!Array.isArray(ports)) {
+        p.expect(false, "vpcEgressPorts", ports, "is not a list of TCP ports (elements may be Outputs)");
+        return;
+    }
+    ports.forEach((port, i) => {
+        if (isKnown(port as pulumi.Input<number>)) int(p, `vpcEgressPorts.${i}`, port, 1, 65535);
     });
 }
 

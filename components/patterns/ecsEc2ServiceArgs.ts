@@ -52,8 +52,10 @@ export interface EcsEc2ServiceArgs {
     // --- network ---
     /** VPC of every security group and the target group. */
     readonly vpcId: pulumi.Input<string>;
-    /** IPv4 CIDR block of the VPC: tasks may open TCP connections inside it (database, private services). */
+    /** IPv4 CIDR block of the VPC (the destination of `vpcEgressPorts`). */
     readonly cidrBlock: pulumi.Input<string>;
+    /** TCP ports the tasks may connect to inside the VPC, e.g. the database's `port`. @default [] (HTTPS anywhere only) */
+    readonly vpcEgressPorts?: pulumi.Input<number>[];
     /**
      * Subnets of the container instances: the VPC's egress tier (private
      * subnets behind NAT; in a NAT-less VPC the public subnets with
@@ -286,6 +288,7 @@ export function serviceArgsOf(args: EcsEc2ServiceArgs, ingress: IngressMode, w: 
         vpcId: args.vpcId,
         cidrBlock: args.cidrBlock,
         subnetIds: args.serviceSubnetIds,
+        vpcEgressPorts: args.vpcEgressPorts,
         cluster: w.cluster,
         capacityProviderName: w.capacityProviderName,
         image: w.image,
