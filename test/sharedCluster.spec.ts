@@ -186,3 +186,19 @@ describe("examples: services sharing blocks", function () {
         });
     });
 });
+
+describe("examples: ecs-ec2-service as written", function () {
+    this.timeout(60000);
+    before(() => mocksReady);
+
+    it("checks the health of what its image serves: nginx-unprivileged on 8080, as uid 101", async () => {
+        const { recording: rec } = await evaluateExample("ecs-ec2-service");
+        const [container] = JSON.parse(rec.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+        expect(container.image).to.match(/nginx-unprivileged/);
+        expect(container.user).to.equal("101:101");
+        expect(container.portMappings[0].containerPort).to.equal(8080);
+        expect(container.healthCheck.command.join(" ")).to.contain("http://127.0.0.1:8080/");
+        expect(rec.one(T.tg).inputs).to.include({ port: 8080 });
+        expect(rec.one(T.tg).inputs.healthCheck.path).to.equal("/");
+    });
+});

@@ -1,6 +1,9 @@
 // EcsEc2Service behind an internet-facing ALB, running a public image on one
 // Graviton instance, in a SecureVpc without NAT (instances egress from the
 // public subnets with a public IP; tasks stay in the private subnets).
+// Deployable as written: NGINX's unprivileged image listens on 8080 as uid
+// 101 with its temp files in /tmp (the task's root filesystem is read-only),
+// and the health checks request what it serves.
 import { EcsEc2Service, SecureVpc } from "@aws-webapp/aws-webapp";
 
 const vpc = new SecureVpc("app", { natStrategy: "None" });
@@ -9,7 +12,7 @@ const service = new EcsEc2Service("web", {
     vpcId: vpc.vpcId,
     cidrBlock: vpc.cidrBlock,
     instanceSubnetIds: vpc.egressSubnetIds,
-    instancePublicIp: vpc.egressSubnetTier === "public",
+    instancePublicIp: vpc.egressNeedsPublicIp,
     serviceSubnetIds: vpc.privateSubnetIds,
     albSubnetIds: vpc.publicSubnetIds,
     instanceType: "t4g.small",
@@ -18,8 +21,12 @@ const service = new EcsEc2Service("web", {
     desiredInstances: 1,
     taskCpu: 256,
     taskMemory: 512,
-    containerPort: 3000,
-    image: "public.ecr.aws/docker/library/node:20-alpine",
+    containerPort: 8080,
+    healthCheckPath: "/",
+    // No node in the image: BusyBox wget (in the alpine image) checks the port.
+    containerHealthCheckCommand: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1"],
+    containerUser: "101:101",
+    image: "docker.io/nginxinc/nginx-unprivileged:1.27-alpine",
     logRetentionDays: 7,
 });
 
