@@ -1,5 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { isEmailAddress, kmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays as checkLogRetention } from "../shared/checks";
 import { isKnown, Problems } from "../shared/validation";
 import { bundleProblem, defaultBundleDir, LAMBDA_ARCHITECTURES, type LambdaArchitecture } from "./bundle";
 import { defaultMaxInputPixels, maxPixelsForMemory, MB_PER_MEGAPIXEL, memoryNeeded, RESERVE_MB } from "./memoryBudget";
@@ -54,10 +55,8 @@ export const DEFAULT_IMAGE_SUFFIXES: readonly string[] = [
 export const UPLOADS_PREFIX = "uploads/";
 export const RENDERS_PREFIX = "renders/";
 
-/** Retention values CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+/** Retention values CloudWatch Logs accepts (days): the shared table, re-exported. */
+export { LOG_RETENTION_DAYS };
 
 export const DEFAULTS = {
     architecture: "arm64" as LambdaArchitecture,
@@ -81,11 +80,7 @@ export const MAX_NAME_LENGTH = 47;
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** Bucket-name prefixes S3 refuses (the name starts every bucket name; the suffixes are fixed and allowed). */
 export const RESERVED_BUCKET_PREFIXES: readonly string[] = ["xn--", "sthree-", "amzn-s3-demo-"];
-const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const SQS_ARN = /^arn:aws(-[a-z]+)*:sqs:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,80}$/;
-/** A key ARN (`key/<id>`, multi-Region `mrk-` ids included). Alias ARNs are not accepted: see kmsKeyArn below. */
-const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:key\/[A-Za-z0-9-]+$/;
-const KMS_ALIAS = /^(arn:aws(-[a-z]+)*:kms:[^:]*:\d{12}:)?alias\//;
 const SUFFIX = /^\.[A-Za-z0-9]{1,10}$/;
 const HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -288,21 +283,7 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
         // The function's role is granted kms:Decrypt/GenerateDataKey on this ARN. IAM matches a KMS
         // permission against the key's ARN, never an alias's, so an alias here would deploy and then
         // fail every GetObject/PutObject with AccessDenied.
-        if (typeof args.kmsKeyArn === "string" && KMS_ALIAS.test(args.kmsKeyArn)) {
-            problems.expect(
-                false,
-                "kmsKeyArn",
-                args.kmsKeyArn,
-                "is a KMS alias: pass the key ARN (arn:aws:kms:<region>:<account>:key/<id>), which the function's IAM policy must name",
-            );
-        } else {
-            problems.expect(
-                typeof args.kmsKeyArn === "string" && KMS_KEY_ARN.test(args.kmsKeyArn),
-                "kmsKeyArn",
-                args.kmsKeyArn,
-                "is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
-            );
-        }
+        problems.check("kmsKeyArn", args.kmsKeyArn, kmsKeyArn({ why: "which the function's IAM policy must name" }));
     }
 
     const corsAllowedOrigins = checkList(
@@ -409,12 +390,7 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
     const maximumEventAgeSeconds = int("maximumEventAgeSeconds", DEFAULTS.maximumEventAgeSeconds, 60, 21600) as number;
 
     const logRetentionDays = args.logRetentionDays ?? DEFAULTS.logRetentionDays;
-    problems.expect(
-        (LOG_RETENTION_DAYS as readonly unknown[]).includes(logRetentionDays),
-        "logRetentionDays",
-        logRetentionDays,
-        `is not a CloudWatch Logs retention: expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
-    );
+    problems.check("logRetentionDays", logRetentionDays, checkLogRetention);
     if (production && typeof logRetentionDays === "number") {
         problems.expect(
             logRetentionDays >= 30,
@@ -429,7 +405,7 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
         "notificationEmails",
         args.notificationEmails ?? [],
         "email addresses",
-        (e): e is string => typeof e === "string" && e.length <= 254 && EMAIL.test(e),
+        isEmailAddress,
         "is not a valid email address",
         (e) => e.toLowerCase(),
     );
