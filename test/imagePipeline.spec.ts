@@ -70,7 +70,7 @@ function tmpDir(prefix: string): string {
 
 describe("ImagePipeline", () => {
     before(() => mocksReady);
-    // A real bundle (esbuild + sharp's linux-arm64 binaries from the prepare script), rebuilt only when stale.
+    // A real bundle (esbuild + sharp's linux-arm64 binaries, installed by the build), rebuilt only when stale.
     before(function () {
         this.timeout(60_000);
         ensureHandlerBundle();

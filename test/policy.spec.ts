@@ -447,39 +447,45 @@ const BAD: { policy: string; what: string; views: ResourceView[]; message: RegEx
     },
     {
         policy: "rds-instance-backup-enabled",
-        what: "a database without backups (AWSGuard)",
+        what: "a database without backups",
         views: [res(T.rds, "db", { backupRetentionPeriod: 0, storageEncrypted: true })],
-        message: /RDS Instances must have backups enabled/,
+        message: /backupRetentionPeriod is 0: automated backups are off/,
     },
     {
         policy: "rds-instance-multi-az-enabled",
-        what: "a single-AZ production database (AWSGuard)",
+        what: "a single-AZ production database",
         views: [res(T.rds, "db", { multiAz: false, storageEncrypted: true }, "prod")],
         message: /multiple AZs/,
     },
     {
         policy: "dynamodb-table-encryption-enabled",
-        what: "a table without server-side encryption (AWSGuard)",
+        what: "a table without server-side encryption",
         views: [res(T.table, "t", { serverSideEncryption: { enabled: false } })],
         message: /DynamoDB must have server side encryption enabled/,
     },
     {
         policy: "ec2-instance-no-public-ip",
-        what: "an instance with a public IP (AWSGuard)",
+        what: "an instance with a public IP",
         views: [res(T.instance, "i", { associatePublicIpAddress: true, rootBlockDevice: { encrypted: true } })],
         message: /must not have a public IP/,
     },
     {
         policy: "encrypted-volumes",
-        what: "an instance with an unencrypted root volume (AWSGuard)",
-        views: [res(T.instance, "i", { rootBlockDevice: { encrypted: false } })],
-        message: /root block device must be encrypted/,
+        what: "an instance with an unencrypted root or EBS volume",
+        views: [
+            res(T.instance, "i", { rootBlockDevice: { encrypted: false } }),
+            res(T.instance, "j", {
+                rootBlockDevice: { encrypted: true },
+                ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false }],
+            }),
+        ],
+        message: /root block device must be encrypted|EBS block device \/dev\/sdf is not encrypted/,
     },
     {
         policy: "efs-encrypted",
-        what: "a file system without a KMS key (AWSGuard)",
-        views: [res(T.efs, "fs", {})],
-        message: /must have a KMS Key defined/,
+        what: "a file system without a KMS key",
+        views: [res(T.efs, "fs", {}), res(T.efs, "fs2", { encrypted: true })],
+        message: /the file system must have a KMS key defined/,
     },
 ];
 
@@ -583,6 +589,32 @@ const GOOD: { policy: string; what: string; views: ResourceView[] }[] = [
         policy: "rds-instance-multi-az-enabled",
         what: "a single-AZ dev database",
         views: [res(T.rds, "db", { multiAz: false }, "dev")],
+    },
+    {
+        policy: "rds-instance-backup-enabled",
+        what: "a database with the default or a set backup retention",
+        views: [res(T.rds, "db", {}), res(T.rds, "db2", { backupRetentionPeriod: 7 })],
+    },
+    {
+        policy: "dynamodb-table-encryption-enabled",
+        what: "a table with the default or a KMS encryption",
+        views: [res(T.table, "t", {}), res(T.table, "t2", { serverSideEncryption: { enabled: true } })],
+    },
+    {
+        policy: "encrypted-volumes",
+        what: "an instance with encrypted root and EBS volumes",
+        views: [
+            res(T.instance, "i", {
+                rootBlockDevice: { encrypted: true },
+                ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }],
+                metadataOptions: { httpTokens: "required" },
+            }),
+        ],
+    },
+    {
+        policy: "efs-encrypted",
+        what: "a file system encrypted with a KMS key",
+        views: [res(T.efs, "fs", { encrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" })],
     },
     {
         policy: "sns-sqs-encrypted",

@@ -4,12 +4,12 @@
  * clients it uses) plus `node_modules/` holding sharp and its prebuilt Linux
  * binaries for the function's architecture, and a `bundle.json` manifest.
  *
- * Offline and reproducible: the arm64 binaries are installed by the root
- * `prepare` script (`npm ci --prefix lambda/image-resizer --os=linux --cpu=arm64
- * --libc=glibc ...`) from `lambda/image-resizer/package-lock.json`, so after
- * `npm ci` a build needs no network. An x86_64 bundle installs its binaries at
- * build time into `build/image-handler-deps/x86_64` (from the npm cache when
- * present, otherwise from the registry).
+ * Reproducible: the binaries of each architecture are installed at build
+ * time from `lambda/image-resizer/package-lock.json` into
+ * `build/image-handler-deps/<arch>` (from the npm cache when present,
+ * otherwise from the registry) and reused while the lockfile is unchanged.
+ * Only runtime files reach the bundle ({@link isRuntimeFile}: no C++ sources,
+ * headers, build scripts, type declarations or documentation).
  */
 import { createHash } from "crypto";
 import { execFileSync } from "child_process";
@@ -122,22 +122,17 @@ export function bundleProblem(dir: string, arch: LambdaArchitecture): string | u
     return undefined;
 }
 
-/** The `node_modules` holding sharp for the target architecture (installing it when that is the build's job). */
+/**
+ * The `node_modules` holding sharp for the target architecture: installed at
+ * build time from `lambda/image-resizer/package-lock.json` into a prefix of
+ * its own (`npm ci --os=linux --cpu=<cpu> --libc=glibc`, npm cache first,
+ * then the registry), reused while the lockfile is unchanged. No install
+ * hook of the root package does it, so a consumer's `npm install` never runs
+ * anything of this package.
+ */
 function nativeModules(arch: LambdaArchitecture, log: (m: string) => void): string {
     const lock = path.join(HANDLER_PACKAGE_DIR, "package-lock.json");
     const flags = [`--os=linux`, `--cpu=${NPM_CPU[arch]}`, `--libc=glibc`, "--omit=dev", "--ignore-scripts"];
-    if (arch === "arm64") {
-        const dir = path.join(HANDLER_PACKAGE_DIR, "node_modules");
-        if (!fs.existsSync(path.join(dir, "@img", `sharp-linux-${NPM_CPU[arch]}`, "package.json"))) {
-            throw new Error(
-                `image handler bundle: sharp's linux-arm64 binaries are not installed in ${relative(dir)}. ` +
-                    `They come with the root \`npm ci\` (its prepare script runs \`npm ci --prefix lambda/image-resizer ${flags.join(" ")}\`); ` +
-                    `run \`npm ci\` at the repository root, without --ignore-scripts.`,
-            );
-        }
-        return dir;
-    }
-    // Other architectures: install at build time into a prefix of their own, reusing it while the lockfile is unchanged.
     const prefix = path.join(PACKAGE_ROOT, "build", "image-handler-deps", arch);
     const stamp = path.join(prefix, ".lock-hash");
     const lockHash = createHash("sha256").update(fs.readFileSync(lock)).update(flags.join(" ")).digest("hex");
@@ -157,6 +152,23 @@ function nativeModules(arch: LambdaArchitecture, log: (m: string) => void): stri
         fs.writeFileSync(stamp, lockHash);
     }
     return path.join(prefix, "node_modules");
+}
+
+/**
+ * True for a file (path relative to `node_modules`, `/`-separated) that the
+ * function needs at run time or that must travel with it (licences). Drops
+ * sharp's C++ sources and build scripts (`sharp/src`, `sharp/install`, used
+ * only to compile from source), C headers (`include/`), type declarations,
+ * source maps, READMEs and changelogs, and semver's CLI.
+ */
+export function isRuntimeFile(relativePath: string): boolean {
+    const p = relativePath.split(path.sep).join("/");
+    const base = p.slice(p.lastIndexOf("/") + 1);
+    if (/^(\.bin|\.package-lock\.json)(\/|$)/.test(p)) return false;
+    if (/^sharp\/(src|install)(\/|$)/.test(p) || /^semver\/bin(\/|$)/.test(p)) return false;
+    if (/(^|\/)include(\/|$)/.test(p)) return false;
+    if (/^licen[cs]e/i.test(base)) return true;
+    return !/(\.d\.ts|\.map|\.md|\.markdown|\.h|\.hpp|\.cc|\.cpp|\.c|\.gyp|\.gypi|\.bnf)$/i.test(base);
 }
 
 function listFiles(dir: string): string[] {
@@ -253,7 +265,7 @@ export function ensureHandlerBundle(options: EnsureBundleOptions = {}): EnsureBu
         });
         fs.cpSync(modules, path.join(staging, "node_modules"), {
             recursive: true,
-            filter: (src) => !/[\\/]node_modules[\\/](\.bin|\.package-lock\.json)$/.test(src),
+            filter: (src) => src === modules || isRuntimeFile(path.relative(modules, src)),
         });
         const manifest: BundleManifest = {
             format: BUNDLE_FORMAT,

@@ -1,4 +1,4 @@
-/** EC2 capacity: encrypted EBS volumes, IMDSv2 only. */
+/** EC2 capacity: encrypted EBS volumes, IMDSv2 only; standalone instances without public IPs. */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
@@ -49,4 +49,32 @@ export const imdsv2Required: ResourceValidationPolicy = {
             }
         }),
     ],
+};
+
+/** Standalone EC2 instances: no public IPv4, every volume encrypted. */
+export const ec2InstanceNoPublicIp: ResourceValidationPolicy = {
+    name: "ec2-instance-no-public-ip",
+    description: "EC2 instances do not get a public IPv4 address (associatePublicIpAddress).",
+    severity: "high",
+    validateResource: validateResourceOfType(aws.ec2.Instance, (instance, _args, reportViolation) => {
+        if (instance.associatePublicIpAddress === true) {
+            reportViolation("associatePublicIpAddress is true: an EC2 instance must not have a public IP");
+        }
+    }),
+};
+
+export const ec2InstanceVolumesEncrypted: ResourceValidationPolicy = {
+    name: "encrypted-volumes",
+    description: "EC2 instances encrypt their root and EBS block devices.",
+    severity: "high",
+    validateResource: validateResourceOfType(aws.ec2.Instance, (instance, _args, reportViolation) => {
+        if (instance.rootBlockDevice?.encrypted !== true) {
+            reportViolation("rootBlockDevice.encrypted is not true: the root block device must be encrypted");
+        }
+        for (const ebs of instance.ebsBlockDevices ?? []) {
+            if (ebs.encrypted !== true) {
+                reportViolation(`EBS block device ${ebs.deviceName} is not encrypted (encrypted must be true)`);
+            }
+        }
+    }),
 };

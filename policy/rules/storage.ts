@@ -1,4 +1,4 @@
-/** S3: every bucket has a public access block with all four settings on. */
+/** S3: every bucket has a public access block with all four settings on; EFS encrypted with KMS. */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { typeToken } from "../support/types";
@@ -44,4 +44,16 @@ export const s3BucketsHavePublicAccessBlock: StackValidationPolicy = {
             }
         }
     },
+};
+
+/** EFS file systems encrypt their data with a KMS key. */
+export const efsEncrypted: ResourceValidationPolicy = {
+    name: "efs-encrypted",
+    description: "EFS file systems are encrypted at rest with a KMS key.",
+    severity: "high",
+    validateResource: validateResourceOfType(aws.efs.FileSystem, (fs, _args, reportViolation) => {
+        if (fs.encrypted !== true || typeof fs.kmsKeyId !== "string" || fs.kmsKeyId === "") {
+            reportViolation("encrypted is not true or no kmsKeyId: the file system must have a KMS key defined");
+        }
+    }),
 };
