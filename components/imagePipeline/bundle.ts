@@ -134,22 +134,40 @@ function nativeModules(arch: LambdaArchitecture, log: (m: string) => void): stri
     const lock = path.join(HANDLER_PACKAGE_DIR, "package-lock.json");
     const flags = [`--os=linux`, `--cpu=${NPM_CPU[arch]}`, `--libc=glibc`, "--omit=dev", "--ignore-scripts"];
     const prefix = path.join(PACKAGE_ROOT, "build", "image-handler-deps", arch);
-    const stamp = path.join(prefix, ".lock-hash");
     const lockHash = createHash("sha256").update(fs.readFileSync(lock)).update(flags.join(" ")).digest("hex");
-    if (!fs.existsSync(stamp) || fs.readFileSync(stamp, "utf8") !== lockHash) {
+    const installed = (dir: string) => {
+        const stamp = path.join(dir, ".lock-hash");
+        return fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === lockHash;
+    };
+    if (!installed(prefix)) {
         log(
             `installing sharp for linux-${NPM_CPU[arch]} into ${relative(prefix)} (npm cache first, then the registry)`,
         );
-        fs.rmSync(prefix, { recursive: true, force: true });
-        fs.mkdirSync(prefix, { recursive: true });
-        fs.copyFileSync(path.join(HANDLER_PACKAGE_DIR, "package.json"), path.join(prefix, "package.json"));
-        fs.copyFileSync(lock, path.join(prefix, "package-lock.json"));
-        const npmCli = process.env.npm_execpath;
-        const args = ["ci", "--prefix", prefix, ...flags, "--prefer-offline", "--no-audit", "--no-fund"];
-        if (npmCli && /npm-cli\.js$/.test(npmCli))
-            execFileSync(process.execPath, [npmCli, ...args], { stdio: "inherit" });
-        else execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", args, { stdio: "inherit" });
-        fs.writeFileSync(stamp, lockHash);
+        // Installed beside the prefix, then renamed into place: builds running at the same time
+        // (parallel test workers) never see, or write into, a half-installed prefix.
+        const tmp = `${prefix}.installing-${process.pid}`;
+        fs.rmSync(tmp, { recursive: true, force: true });
+        fs.mkdirSync(tmp, { recursive: true });
+        try {
+            fs.copyFileSync(path.join(HANDLER_PACKAGE_DIR, "package.json"), path.join(tmp, "package.json"));
+            fs.copyFileSync(lock, path.join(tmp, "package-lock.json"));
+            const npmCli = process.env.npm_execpath;
+            const args = ["ci", "--prefix", tmp, ...flags, "--prefer-offline", "--no-audit", "--no-fund"];
+            if (npmCli && /npm-cli\.js$/.test(npmCli))
+                execFileSync(process.execPath, [npmCli, ...args], { stdio: "inherit" });
+            else execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", args, { stdio: "inherit" });
+            fs.writeFileSync(path.join(tmp, ".lock-hash"), lockHash);
+            if (!installed(prefix)) {
+                fs.rmSync(prefix, { recursive: true, force: true });
+                try {
+                    fs.renameSync(tmp, prefix);
+                } catch (e) {
+                    if (!installed(prefix)) throw e; // another build renamed its own install first
+                }
+            }
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     }
     return path.join(prefix, "node_modules");
 }
@@ -279,6 +297,19 @@ export function ensureHandlerBundle(options: EnsureBundleOptions = {}): EnsureBu
         fs.writeFileSync(path.join(staging, "bundle.json"), `${JSON.stringify(manifest, null, 2)}\n`);
         const problem = bundleProblem(staging, arch);
         if (problem) throw new Error(`image handler bundle: the new bundle ${problem}`);
+        // Another build (a parallel test worker) finished the same bundle meanwhile: keep it in place.
+        if (
+            bundleProblem(outDir, arch) === undefined &&
+            readJson(path.join(outDir, "bundle.json")).inputHash === hash
+        ) {
+            return {
+                dir: outDir,
+                arch,
+                built: false,
+                manifest: readJson(path.join(outDir, "bundle.json")),
+                indexBytes: fs.statSync(path.join(outDir, "index.js")).size,
+            };
+        }
         fs.rmSync(outDir, { recursive: true, force: true });
         fs.mkdirSync(path.dirname(outDir), { recursive: true });
         fs.renameSync(staging, outDir);
