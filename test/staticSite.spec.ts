@@ -333,6 +333,9 @@ describe("StaticSite", () => {
                         priceClass: "PriceClass_1" as never,
                         production: true,
                         forceDestroy: true,
+                        mediaBucketName: "media",
+                        mediaBucketRegion: "mars-north-1",
+                        tags: { "aws:owner": "me" },
                     }),
             );
             expect(message).to.match(/^StaticSite "bad": invalid values:/);
@@ -349,6 +352,8 @@ describe("StaticSite", () => {
                 "htmlCacheSeconds:",
                 "priceClass:",
                 "forceDestroy:",
+                'mediaBucketRegion: "mars-north-1" is not an AWS region',
+                'tags: tag "aws:owner" starts with "aws:"',
             ]) {
                 expect(message, key).to.include(`\n  - ${key}`);
             }

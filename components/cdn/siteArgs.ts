@@ -2,6 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { awsRegion } from "../shared/regions";
+import { checkTags } from "../shared/tags";
 import { isKnown, Problems } from "../shared/validation";
 import { contentSecurityPolicy, MAX_CSP_LENGTH } from "./headers";
 
@@ -176,7 +178,6 @@ const HOST = new RegExp(`^(\\*\\.)?(${LABEL}\\.)+${LABEL}$`);
 const ORIGIN_HOST = new RegExp(`^(${LABEL}\\.)*${LABEL}$`);
 const HEADER = /^[A-Za-z0-9-]{1,100}$/;
 const ORIGIN = /^https:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const DIR = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 /** Headers CloudFront refuses as origin custom headers, or that the distribution sets itself. */
 const RESERVED_HEADERS = ["host", "authorization", "cookie", "content-length", "x-forwarded-for", "x-amz-cf-id", "via"];
@@ -295,12 +296,8 @@ export function resolveStaticSiteArgs(name: string, args: StaticSiteArgs) {
 
     const mediaBucketRegion = args.mediaBucketRegion;
     if (mediaBucketRegion !== undefined) {
-        problems.expect(
-            REGION.test(String(mediaBucketRegion)),
-            "mediaBucketRegion",
-            mediaBucketRegion,
-            "is not an AWS region",
-        );
+        const regionProblem = awsRegion(mediaBucketRegion);
+        if (regionProblem) problems.expect(false, "mediaBucketRegion", mediaBucketRegion, regionProblem);
     }
     const connectSources = stringList(
         problems,
@@ -354,6 +351,8 @@ export function resolveStaticSiteArgs(name: string, args: StaticSiteArgs) {
         connectSources,
         `make the Content-Security-Policy longer than CloudFront's ${MAX_CSP_LENGTH} characters`,
     );
+
+    checkTags(problems, "tags", args.tags ?? {});
 
     problems.throwIfAny();
     return {
