@@ -49,6 +49,7 @@ const EXAMPLES: Record<string, string> = {
     ImagePipeline: "image-pipeline",
     BillingAlarm: "billing-alarm",
     GithubDeployRole: "github-deploy-role",
+    StaticSite: "static-site",
 };
 
 /** Backticked names in the first column of a `## <title>` section's table in docs/components/<name>.md. */
