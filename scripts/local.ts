@@ -48,7 +48,7 @@ export interface LocalSystem {
     stop(): Promise<void>;
 }
 
-/** The API's environment: database, S3 server and how the frontend reaches renditions. */
+/** The API's environment (the variables app/src/db/settings.ts and app/src/uploads/settings.ts document). */
 export function apiEnvironment(pg: LocalPostgres, storage: LocalStorage): Record<string, string> {
     return {
         DB_HOST: pg.host,
@@ -56,6 +56,8 @@ export function apiEnvironment(pg: LocalPostgres, storage: LocalStorage): Record
         DB_NAME: pg.database,
         DB_SSL: "false",
         DB_SECRET: JSON.stringify({ username: pg.user, password: pg.password }),
+        // No RDS IAM tokens on loopback: the migration sets the app role's password.
+        DB_APP_AUTH: "password",
         AWS_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
