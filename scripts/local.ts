@@ -11,10 +11,10 @@
 import { execFileSync } from "child_process";
 import * as net from "net";
 import * as path from "path";
-import { startApi, type LocalApi } from "./local/api";
-import { startPostgres, type LocalPostgres } from "./local/postgres";
-import { startSite, type LocalSite } from "./local/site";
-import { LOCAL_REGION, S3_CREDENTIALS, startStorage, type LocalStorage } from "./local/storage";
+import { startApi, type LocalApi } from "./localSystem/api";
+import { startPostgres, type LocalPostgres } from "./localSystem/postgres";
+import { startSite, type LocalSite } from "./localSystem/site";
+import { LOCAL_REGION, S3_CREDENTIALS, startStorage, type LocalStorage } from "./localSystem/storage";
 
 const ROOT = path.resolve(__dirname, "..");
 export const LOCAL_BUCKET = "local-media";
