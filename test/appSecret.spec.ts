@@ -10,11 +10,25 @@ describe("application secret", () => {
         const password = rec.one("random:index/randomPassword:RandomPassword");
         expect(password.inputs.length).to.equal(64);
         const secret = rec.one("aws:secretsmanager/secret:Secret");
-        expect(secret.inputs.name).to.equal("web/dev/secret-key");
+        const suffix = rec.one("random:index/randomId:RandomId");
+        expect(suffix.inputs).to.deep.include({ byteLength: 4, keepers: { secretName: "web/dev/secret-key" } });
+        expect(secret.inputs.name)
+            .to.equal(`web/dev/secret-key-${suffix.state.hex}`)
+            .and.match(/-[0-9a-f]{8}$/);
+        // A secret deployed under its bare name keeps it: the name is ignored on updates.
+        expect(secret.ignoreChanges).to.deep.equal(["name"]);
         const version = rec.one("aws:secretsmanager/secretVersion:SecretVersion");
         expect(version.inputs.secretId).to.equal(secret.id);
         expect(version.secretInputs).to.include("secretString");
         expect(version.inputs.secretString).to.equal(password.state.result);
+    });
+
+    it("keeps the bare name with uniqueName false (and then tracks name changes)", async () => {
+        const rec = await record(() => new AppSecret("plain", { secretName: "web/dev/plain", uniqueName: false }));
+        expect(rec.ofType("random:index/randomId:RandomId")).to.have.length(0);
+        const secret = rec.one("aws:secretsmanager/secret:Secret");
+        expect(secret.inputs.name).to.equal("web/dev/plain");
+        expect(secret.ignoreChanges).to.deep.equal([]);
     });
 
     it("refuses a bad name, length or recovery window before registering anything", async () => {
