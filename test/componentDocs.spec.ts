@@ -32,6 +32,7 @@ describe("component docs tables (generated from the TSDoc)", function () {
             ["secretName", "required"],
             ["length", "`64`"],
             ["recoveryWindowInDays", "`7`"],
+            ["uniqueName", "`true`"],
             ["tags", "unset"],
         ]);
         expect(secret.outputs.map((o) => o.name)).to.deep.equal(["secretArn"]);
