@@ -28,6 +28,9 @@ function defined(value: pulumi.Output<string | undefined>, what: string): pulumi
  */
 export const COST_TAG = "Environment";
 
+/** The database role the application serves traffic as (created by its start-up migration). */
+export const APP_DB_USER = "app";
+
 /** What an environment exports as stack outputs. */
 export interface EnvironmentOutputs {
     readonly environment: string;
@@ -145,8 +148,15 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
             DB_PORT: db.port.apply(String),
             DB_NAME: db.dbName,
             DB_SSL: "verify-full",
+            // Traffic as a non-master role signed in with IAM tokens from the task role
+            // (the master secret serves the start-up migration only; survives rotation).
+            DB_APP_USER: APP_DB_USER,
+            DB_APP_AUTH: "iam",
+            // Tasks cannot reach IMDS (hop limit 1): the SDK gets the region from here.
+            AWS_REGION: config.region,
             UPLOADS_BUCKET: images.bucketName,
             UPLOADS_PREFIX: images.uploadsPrefix,
+            MAX_UPLOAD_BYTES: String(images.maxUploadBytes),
         },
         secrets: {
             DB_SECRET: db.masterUserSecretArn,
@@ -158,6 +168,17 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
                 sid: "PutUploads",
                 actions: ["s3:PutObject"],
                 resources: [pulumi.interpolate`${images.bucketArn}/${images.uploadsPrefix}*`],
+            },
+            // GET /api/images/{id} reads the manifest the resize handler writes.
+            {
+                sid: "ReadRenditionManifests",
+                actions: ["s3:GetObject"],
+                resources: [pulumi.interpolate`${images.bucketArn}/${images.rendersPrefix}*/manifest.json`],
+            },
+            {
+                sid: "ConnectAsAppUser",
+                actions: ["rds-db:connect"],
+                resources: [pulumi.interpolate`${db.iamConnectArnPrefix}/${APP_DB_USER}`],
             },
         ],
         ...(config.ingress === "alb"
