@@ -156,6 +156,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
             AWS_REGION: config.region,
             UPLOADS_BUCKET: images.bucketName,
             UPLOADS_PREFIX: images.uploadsPrefix,
+            RENDERS_PREFIX: images.rendersPrefix,
             MAX_UPLOAD_BYTES: String(images.maxUploadBytes),
         },
         secrets: {
