@@ -198,14 +198,20 @@ describe("PostgresDb", () => {
         });
 
         it("lets only the RDS monitoring service of this account assume the monitoring role", () => {
-            expect(monitoringTrustPolicy("123456789012")).to.deep.equal({
+            const scope = { partition: "aws", region: "eu-west-1", accountId: "123456789012", identifier: "app-db" };
+            expect(monitoringTrustPolicy(scope)).to.deep.equal({
                 Version: "2012-10-17",
                 Statement: [
                     {
                         Effect: "Allow",
                         Principal: { Service: "monitoring.rds.amazonaws.com" },
                         Action: "sts:AssumeRole",
-                        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+                        Condition: {
+                            StringEquals: {
+                                "aws:SourceAccount": "123456789012",
+                                "aws:SourceArn": "arn:aws:rds:eu-west-1:123456789012:db:app-db",
+                            },
+                        },
                     },
                 ],
             });
@@ -791,7 +797,14 @@ describe("PostgresDb", () => {
                 monitoringInterval: 60,
             });
             const role = rec.one(ROLE);
-            expect(JSON.parse(role.inputs.assumeRolePolicy)).to.deep.equal(monitoringTrustPolicy("123456789012"));
+            expect(JSON.parse(role.inputs.assumeRolePolicy)).to.deep.equal(
+                monitoringTrustPolicy({
+                    partition: "aws",
+                    region: "us-east-1",
+                    accountId: "123456789012",
+                    identifier: ID,
+                }),
+            );
             const attachment = rec.one(ATTACHMENT);
             expect(attachment.inputs.policyArn).to.equal(
                 "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",

@@ -301,7 +301,11 @@ export class PostgresDb extends pulumi.ComponentResource {
                 roleName,
                 {
                     description: `RDS Enhanced Monitoring of ${id}`,
-                    assumeRolePolicy: account.accountId.apply((a) => JSON.stringify(monitoringTrustPolicy(a))),
+                    assumeRolePolicy: pulumi
+                        .all([account.accountId, partition.partition, aws.getRegionOutput({}, { parent: this }).region])
+                        .apply(([accountId, p, region]) =>
+                            JSON.stringify(monitoringTrustPolicy({ partition: p, region, accountId, identifier: id })),
+                        ),
                     tags: tags(roleName),
                 },
                 { parent: this },

@@ -199,12 +199,21 @@ export function postgresParameters(logging: LoggingSettings): DbParameter[] {
     ];
 }
 
+/** Where a DB instance lives, for the ARN its monitoring role is scoped to. */
+export interface InstanceScope {
+    readonly partition: string;
+    readonly region: string;
+    readonly accountId: string;
+    readonly identifier: string;
+}
+
 /**
  * Trust policy of the Enhanced Monitoring role: only the RDS monitoring
- * service may assume it, and only on behalf of this account (confused-deputy
- * guard).
+ * service may assume it, only on behalf of this account and only for this
+ * instance (confused-deputy guard: `aws:SourceAccount` and `aws:SourceArn`).
  */
-export function monitoringTrustPolicy(accountId: string): object {
+export function monitoringTrustPolicy(scope: InstanceScope): object {
+    const { partition, region, accountId, identifier } = scope;
     return {
         Version: "2012-10-17",
         Statement: [
@@ -212,7 +221,12 @@ export function monitoringTrustPolicy(accountId: string): object {
                 Effect: "Allow",
                 Principal: { Service: "monitoring.rds.amazonaws.com" },
                 Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                Condition: {
+                    StringEquals: {
+                        "aws:SourceAccount": accountId,
+                        "aws:SourceArn": `arn:${partition}:rds:${region}:${accountId}:db:${identifier}`,
+                    },
+                },
             },
         ],
     };
