@@ -102,13 +102,14 @@ export function baseline(stack: string, get: () => StackEvaluation, minRetention
         expect(version.secretInputs).to.include("secretString");
     });
 
-    it("the task role may put objects under uploads/ and nothing more on the bucket", () => {
+    it("the task role may put objects under uploads/, read rendition manifests, and nothing more on the bucket", () => {
         const rec = get().recording;
         const bucket = rec.ofType("aws:s3/bucket:Bucket").find((b) => b.name.endsWith("-images-media"))!;
         const s3 = taskRoleStatements(rec).filter((st) => [st.Action].flat().some((a: string) => a.startsWith("s3:")));
-        expect(s3).to.have.length(1);
-        expect([s3[0].Action].flat()).to.deep.equal(["s3:PutObject"]);
-        expect([s3[0].Resource].flat()).to.deep.equal([`${bucket.state.arn}/uploads/*`]);
+        expect(s3.map((st) => [[st.Action].flat(), [st.Resource].flat()])).to.deep.equal([
+            [["s3:PutObject"], [`${bucket.state.arn}/uploads/*`]],
+            [["s3:GetObject"], [`${bucket.state.arn}/renders/*/manifest.json`]],
+        ]);
     });
 
     it("alarms cover ECS, RDS, the Lambda and its dead-letter queue, and a dashboard exists", () => {
