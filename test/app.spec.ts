@@ -260,9 +260,9 @@ describe("sample app (app/server.ts)", () => {
             await db.pg.stop();
             const statuses: number[] = [];
             const started = Date.now();
-            // 400 requests, 20 at a time, over about two seconds at most.
+            // 20 at a time for 2.5 s (past the 1 s the last good check is cached), at most 5000 requests.
             const worker = async () => {
-                while (statuses.length < 400 && Date.now() - started < 2500) {
+                while (statuses.length < 5000 && Date.now() - started < 2500) {
                     const res = await fetch(`${url}/api/health/db`);
                     statuses.push(res.status);
                     await res.arrayBuffer();
@@ -297,7 +297,8 @@ describe("sample app (app/server.ts)", () => {
                 "database unavailable",
                 "database available again",
             ]);
-            expect(msgs.filter((m) => !/^database (un)?available/.test(m))).to.deep.equal([
+            // Nothing per request: start-up lines only ("migration applied" when this app migrated first).
+            expect(msgs.filter((m) => !/^database (un)?available/.test(m) && m !== "migration applied")).to.deep.equal([
                 "uploads not configured",
                 "database migrated",
             ]);
