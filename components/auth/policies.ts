@@ -3,36 +3,10 @@
  * user pool and the trigger's environment. Unit-tested directly.
  */
 import { LAMBDA_RDS_CA_BUNDLE, TRIGGER_ENV } from "./triggerEnv";
-
-/** An IAM policy statement as AWS renders it. */
-export interface PolicyStatement {
-    readonly Sid?: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Principal?: "*" | Readonly<Record<string, string | readonly string[]>>;
-    readonly Action: string | readonly string[];
-    readonly Resource?: string | readonly string[];
-    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-}
-
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly PolicyStatement[];
-}
-
-const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
-
-/**
- * Trust policy of a function's execution role: only Lambda, and only on
- * behalf of this account (confused-deputy guard).
- */
-export function lambdaTrustPolicy(accountId: string): PolicyDocument {
-    return doc({
-        Effect: "Allow",
-        Principal: { Service: "lambda.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    });
-}
+import { type PolicyDocument, policyDocument as doc, type PolicyStatement } from "../shared/iamDocuments";
+/** The execution role's trust policy (one definition: components/shared/iamDocuments.ts). */
+export { lambdaTrustPolicy } from "../shared/iamDocuments";
+export type { PolicyDocument, PolicyStatement };
 
 export interface TriggerPermissions {
     readonly partition: string;

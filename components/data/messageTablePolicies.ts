@@ -4,23 +4,10 @@
  * statements an API's task role needs. Unit-tested directly.
  */
 import { BY_USER_INDEX, MESSAGE_KEYS, MESSAGE_PREFIX } from "./messageKeys";
-
-/** An IAM policy statement as AWS renders it. */
-export interface PolicyStatement {
-    readonly Sid?: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Principal?: "*" | Readonly<Record<string, string | readonly string[]>>;
-    readonly Action: string | readonly string[];
-    readonly Resource?: string | readonly string[];
-    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-}
-
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly PolicyStatement[];
-}
-
-const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+import { type PolicyDocument, policyDocument as doc, type PolicyStatement } from "../shared/iamDocuments";
+/** The execution role's trust policy (one definition: components/shared/iamDocuments.ts). */
+export { lambdaTrustPolicy as consumerTrustPolicy } from "../shared/iamDocuments";
+export type { PolicyDocument, PolicyStatement };
 
 /** Key attributes and the byUser index, in the shape of both Pulumi's Table args and CreateTable. */
 export const MESSAGE_TABLE_SCHEMA = {
@@ -51,16 +38,6 @@ export function streamFilterPattern(): string {
     return JSON.stringify({
         eventName: ["INSERT"],
         dynamodb: { Keys: { [MESSAGE_KEYS.sk]: { S: [{ prefix: MESSAGE_PREFIX }] } } },
-    });
-}
-
-/** Trust policy of the consumer's role: only Lambda, only for this account. */
-export function consumerTrustPolicy(accountId: string): PolicyDocument {
-    return doc({
-        Effect: "Allow",
-        Principal: { Service: "lambda.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     });
 }
 

@@ -3,38 +3,10 @@ import { topicAccessPolicy } from "../shared/topicPolicies";
 import type { OutputFormat, RenditionWidths } from "./validation";
 import { HANDLER_ENV } from "./handlerEnv";
 import { RENDITION_NAMES } from "./validation";
-
-/** An IAM policy statement as AWS renders it. */
-export interface PolicyStatement {
-    readonly Sid?: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Principal?: "*" | Readonly<Record<string, string | readonly string[]>>;
-    readonly Action: string | readonly string[];
-    /** Absent only in trust policies. */
-    readonly Resource?: string | readonly string[];
-    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-}
-
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly PolicyStatement[];
-}
-
-const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
-
-/**
- * Trust policy of the function's execution role: only the Lambda service may
- * assume it, and only on behalf of this account (`aws:SourceAccount`, against
- * the confused deputy: another account's function cannot be given this role).
- */
-export function lambdaAssumeRolePolicy(accountId: string): PolicyDocument {
-    return doc({
-        Effect: "Allow",
-        Principal: { Service: "lambda.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    });
-}
+import { type PolicyDocument, policyDocument as doc, type PolicyStatement } from "../shared/iamDocuments";
+/** The execution role's trust policy (one definition: components/shared/iamDocuments.ts). */
+export { lambdaTrustPolicy as lambdaAssumeRolePolicy } from "../shared/iamDocuments";
+export type { PolicyDocument, PolicyStatement };
 
 /**
  * Policy of the "image rendered" topic: publishing without TLS is refused. It
