@@ -4,7 +4,10 @@
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
-const SOURCES = ["index.ts", "components/**/*.ts", "stacks/**/*.ts", "scripts/**/*.ts"];
+// The code that builds infrastructure: where an Output can end up in a template literal. The
+// type-aware rules cost most of the lint (a program and a type per template), so scripts/ (the
+// plan CLI and tools, which handle plain values) get the syntactic rules only.
+const SOURCES = ["index.ts", "components/**/*.ts", "stacks/**/*.ts"];
 
 export default tseslint.config(
     { ignores: ["node_modules/**", "lib/**", "build/**", "dist/**", "scratch/**", "**/*.js", "**/*.mjs", "**/*.cjs"] },
