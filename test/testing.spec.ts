@@ -10,10 +10,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { SecureVpc } from "../components";
 import { evaluateProgram, MockEngine, valueOf } from "../components/testing";
+import { engine as shared } from "./harness/mocks";
 
 describe("testing module (MockEngine)", () => {
     const engine = new MockEngine({ stack: "unit", project: "shop", region: "eu-west-1" });
     before(() => engine.install());
+    // Other spec files of this worker record through the shared engine.
+    after(() => shared.install());
 
     it("answers with the engine's own region, account, stack and project", async () => {
         const rec = await engine.record(() => new aws.sns.Topic("alerts", { name: "alerts" }));

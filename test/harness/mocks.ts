@@ -4,6 +4,7 @@
  * import this before any code under test. Under `mocha --parallel` every spec
  * file runs in its own worker process with its own engine.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { MockEngine } from "../../components/testing";
 
 export {
@@ -20,8 +21,18 @@ export {
 /** This process's engine (stack "test", project "aws-webapp"). */
 export const engine = new MockEngine();
 
-/** Resolves once the engine's mocks are installed: `before(() => mocksReady)`. */
-export const mocksReady = engine.install();
+const installed = engine.install();
+
+/**
+ * `before(() => mocksReady)`: (re)installs this process's engine and resolves
+ * once its mocks are in place. A thenable, not one promise: under --parallel a
+ * worker runs several spec files, and one that installed an engine of its own
+ * must not leave the next file recording into it.
+ */
+export const mocksReady: PromiseLike<void> = {
+    then: (resolve, reject) =>
+        installed.then(() => (pulumi.runtime.getMonitor() ? engine.install() : undefined)).then(resolve, reject),
+};
 
 /** Region the shared engine reports (getRegion, ARNs, zone names). */
 export function setMockRegion(region: string): void {
