@@ -1,6 +1,6 @@
 /**
  * The Cache component (under the mock engine) and the read-through cache
- * module (lambda/shared/readThroughCache.ts) against a real redis-server on
+ * module (app/src/cache/readThroughCache.ts) against a real redis-server on
  * loopback that this spec starts and stops, mid-test, to show that lookups
  * degrade to the source of truth instead of failing.
  */
@@ -12,8 +12,8 @@ import { Cache, type CacheArgs } from "../components";
 import { CACHE_SUBNETS, cacheNameProblem } from "../components/data/cacheSettings";
 import { idListWhenKnown } from "../components/data/inputChecks";
 import * as pulumi from "@pulumi/pulumi";
-import { readThroughCache } from "../lambda/shared/readThroughCache";
-import { connectRedisCache, type RedisCacheClient } from "../lambda/shared/redisCacheClient";
+import { readThroughCache } from "../app/src/cache/readThroughCache";
+import { connectRedisCache, type RedisCacheClient } from "../app/src/cache/redisClient";
 import { RedisServer } from "./support/redisServer";
 
 const SERVERLESS = "aws:elasticache/serverlessCache:ServerlessCache";
@@ -153,7 +153,7 @@ describe("Cache", function () {
     });
 });
 
-describe("read-through cache (lambda/shared) against redis-server on loopback", function () {
+describe("read-through cache (app/src/cache) against redis-server on loopback", function () {
     this.timeout(30_000);
     let server: RedisServer;
     let client: RedisCacheClient;

@@ -3,6 +3,7 @@
  * use of the master secret), the traffic pool signed in as the application
  * role, the routes, and the HTTP service with graceful shutdown.
  */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Pool } from "pg";
 import { Database } from "./db/database";
@@ -24,6 +25,7 @@ import { HttpError } from "./http/respond";
 import { router, type Route } from "./http/router";
 import { createHttpService, TIMEOUTS, type HttpService, type Timeouts } from "./http/server";
 import { jsonLog, type Log } from "./log";
+import { messagesApi, type PrincipalOf } from "./messages";
 import { uploadRoutes } from "./uploads/routes";
 import { uploadSettingsFromEnv } from "./uploads/settings";
 import { userRoutes } from "./users";
@@ -50,8 +52,12 @@ export interface AppOptions {
     readonly migrationRetryMs?: number;
     /** S3 client for presigned uploads and manifests. Default: one for AWS_REGION (S3_ENDPOINT when set). */
     readonly s3?: S3Client;
-    /** Clock (Unix ms) of the uploads API. @default Date.now */
+    /** Clock (Unix ms) of the uploads and messages APIs. @default Date.now */
     readonly now?: () => number;
+    /** The caller's verified principal (the sign-in's token check); without it the messages API answers 503. */
+    readonly principalOf?: PrincipalOf;
+    /** DynamoDB client of the messages API. Default: one for AWS_REGION (DYNAMODB_ENDPOINT when set). */
+    readonly dynamodb?: DynamoDBClient;
 }
 
 export interface App {
@@ -163,6 +169,7 @@ export function createApp(options: AppOptions = {}): App {
             ? userRoutes(database)
             : [unavailable(/^\/api\/users(\/[^/]+)?$/, "reason" in health ? health.reason : "")]),
         ...uploadsApi(env, log, options.s3, options.now),
+        ...messagesApi({ env, log, principalOf: options.principalOf, dynamodb: options.dynamodb, now: options.now }),
     ];
     const service = createHttpService(router(routes), log, options.timeouts ?? TIMEOUTS);
     let started: Promise<void> | undefined;

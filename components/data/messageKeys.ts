@@ -6,6 +6,7 @@
  *
  * | item                     | pk                 | sk                 | byUser index (gsi1pk / gsi1sk)   |
  * | ------------------------ | ------------------ | ------------------ | -------------------------------- |
+ * | conversation (members)   | `CONV#<conversation>` | `META`          | -                                |
  * | message                  | `CONV#<conversation>` | `MSG#<message id>` | -                                |
  * | a participant's summary  | `CONV#<conversation>` | `MEMBER#<user>`    | `USER#<user>` / `<last message id>` |
  *
@@ -13,6 +14,9 @@
  * conversation's messages by time and `gsi1sk` a user's conversations by
  * their latest message. All items of a conversation share one partition
  * key, so its stream records arrive in order.
+ *
+ * The API keeps a copy of this file (app/src/messages/tableKeys.ts, the app
+ * is a package of its own); a spec keeps the two identical.
  */
 
 /** Attribute names of the keys. */
@@ -25,6 +29,8 @@ export const CONVERSATION_PREFIX = "CONV#";
 export const MESSAGE_PREFIX = "MSG#";
 export const MEMBER_PREFIX = "MEMBER#";
 export const USER_PREFIX = "USER#";
+/** Sort key of a conversation's own item (its participants), written once when it is created. */
+export const CONVERSATION_META = "META";
 
 export const conversationKey = (conversationId: string) => `${CONVERSATION_PREFIX}${conversationId}`;
 export const messageKey = (messageId: string) => `${MESSAGE_PREFIX}${messageId}`;

@@ -6,7 +6,7 @@
  * cache outage costs one timeout, not one per request.
  *
  * Client-agnostic: `client` is anything with node-redis's `get`, `set` (with
- * `EX`) and `del` (see redisCacheClient.ts for one connected to Valkey or
+ * `EX`) and `del` (see redisClient.ts for one connected to Valkey or
  * Redis with TLS). Values are stored as JSON under `<keyPrefix><id>`.
  */
 
