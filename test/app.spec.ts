@@ -300,6 +300,7 @@ describe("sample app (app/server.ts)", () => {
             // Nothing per request: start-up lines only ("migration applied" when this app migrated first).
             expect(msgs.filter((m) => !/^database (un)?available/.test(m) && m !== "migration applied")).to.deep.equal([
                 "uploads not configured",
+                "messages not configured",
                 "database migrated",
             ]);
         });
