@@ -19,6 +19,7 @@ import { ACCOUNT_ID, DEFAULT_REGION } from "./context";
 import { callResult } from "./dataSources";
 import { Recording, type Registration } from "./recording";
 import { type Computed, computedFor, computedOutputs, physicalId } from "./resources";
+import { TransformChains } from "./transforms";
 import { aliasRecords, secretKeys, unwrapSecrets } from "./wire";
 
 export interface MockEngineOptions {
@@ -68,6 +69,7 @@ export class MockEngine implements RemoteContext {
     private readonly pending = new Map<string, Pending>();
     private current: Registration[] = [];
     private monitor: MockMonitorLike | undefined;
+    private transforms = new TransformChains();
 
     constructor(options: MockEngineOptions = {}) {
         this.project = options.project ?? "aws-webapp";
@@ -93,18 +95,31 @@ export class MockEngine implements RemoteContext {
      * mocks). Await it before constructing resources.
      */
     async install(): Promise<void> {
+        // Stack transforms belong to one program run: a (re)install starts without any.
+        this.transforms = new TransformChains();
         const mocks: pulumi.runtime.Mocks = {
             newResource: (args) => this.newResource(args),
             call: (args) => this.call(args),
+            registerTransform: (t) => this.transforms.addStackTransform(t),
         };
         await pulumi.runtime.setMocks(mocks, this.project, this.stack, false);
         const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
         const original = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req, callback) =>
-            original(req, (err, res) => {
-                if (!err) this.recordRequest(req, res);
+        monitor.registerResource = (req, callback) => {
+            const key = `${req.getType()}::${req.getName()}`;
+            this.transforms.requested(key, req.getParent(), {
+                protect: req.getProtect() === true,
+                retainOnDelete: req.getRetainondelete() === true,
+                ignoreChanges: req.getIgnorechangesList?.() ?? [],
+            });
+            return original(req, (err, res) => {
+                if (!err) {
+                    this.transforms.registered(key, res.getUrn());
+                    this.recordRequest(req, res);
+                }
                 callback(err, res);
             });
+        };
         this.monitor = monitor;
         runtimeState.installed = this;
     }
@@ -173,16 +188,26 @@ export class MockEngine implements RemoteContext {
         return { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialResourceSig, urn, id };
     }
 
-    private newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    /**
+     * Answers a registration: the id and computed outputs for its inputs,
+     * after the resource transforms that apply to it (see transforms.ts).
+     */
+    private newResource(
+        args: pulumi.runtime.MockResourceArgs,
+    ): pulumi.runtime.MockResourceResult | Promise<pulumi.runtime.MockResourceResult> {
         this.counter += 1;
         const id = args.id || physicalId(this, args.type, args.name);
-        const state = { ...args.inputs, ...computedFor(this, this.table, args.type, args.name, args.inputs, id) };
-        this.pending.set(`${args.type}::${args.name}`, {
-            inputs: unwrapSecrets(args.inputs),
-            state,
-            id: args.custom === false ? "" : id,
-        });
-        return { id: args.custom === false ? undefined : id, state };
+        const key = `${args.type}::${args.name}`;
+        const answer = (inputs: Record<string, any>): pulumi.runtime.MockResourceResult => {
+            const state = { ...inputs, ...computedFor(this, this.table, args.type, args.name, inputs, id) };
+            this.pending.set(key, { inputs: unwrapSecrets(inputs), state, id: args.custom === false ? "" : id });
+            return { id: args.custom === false ? undefined : id, state };
+        };
+        if (!this.transforms.applies(key, args.transforms)) return answer(args.inputs);
+        const custom = args.custom !== false;
+        return this.transforms
+            .apply(key, { type: args.type, name: args.name, custom, inputs: args.inputs }, args.transforms)
+            .then(answer);
     }
 
     private call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
