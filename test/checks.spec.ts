@@ -9,6 +9,7 @@ import {
     boolean,
     email,
     hostName,
+    iamPolicyArn,
     integer,
     isEmailAddress,
     kmsKeyArn,
@@ -132,6 +133,33 @@ describe("shared checks", () => {
                 "is not a KMS key or alias ARN (arn:aws:kms:<region>:<account>:key/<id> or arn:aws:kms:<region>:<account>:alias/<name>)",
             );
         });
+    });
+
+    it("iamPolicyArn: customer and AWS managed policy ARNs, with paths, in every partition", () => {
+        const NOT = "is not an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)";
+        for (const ok of [
+            "arn:aws:iam::123456789012:policy/deploy-boundary-1a2b3c4",
+            "arn:aws:iam::123456789012:policy/boundaries/team+ops=1,2.x@y_z",
+            "arn:aws:iam::aws:policy/PowerUserAccess",
+            "arn:aws-us-gov:iam::123456789012:policy/b",
+            "arn:aws-cn:iam::123456789012:policy/b",
+        ]) {
+            expect(iamPolicyArn(ok), ok).to.equal(undefined);
+        }
+        for (const bad of [
+            "deploy-boundary",
+            "arn:aws:iam::123456789012:role/deploy-boundary",
+            "arn:aws:iam::1234:policy/b",
+            "arn:aws:iam:us-east-1:123456789012:policy/b",
+            "arn:aws:iam::123456789012:policy/",
+            "arn:aws:iam::123456789012:policy/a b",
+            `arn:aws:iam::123456789012:policy/${"a".repeat(129)}`,
+            "arn:aws:iam::123456789012:policy/b\n",
+            42,
+            undefined,
+        ]) {
+            expect(iamPolicyArn(bad), String(bad)).to.equal(NOT);
+        }
     });
 
     it("email and host name", () => {

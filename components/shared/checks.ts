@@ -185,3 +185,20 @@ export function kmsKeyArn(options: { readonly aliases?: boolean; readonly why?: 
         return `is not a KMS key ARN (${KEY_ARN_SHAPE})`;
     };
 }
+
+/** IAM names of roles, policies and paths as IAM spells them (`[\w+=,.@-]`). */
+const IAM_POLICY_ARN = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$`);
+
+/** True for an IAM managed policy ARN (`arn:aws:iam::<account>:policy/[<path>/]<name>`, AWS managed ones too). */
+export function isIamPolicyArn(value: unknown): value is string {
+    return typeof value === "string" && IAM_POLICY_ARN.test(value);
+}
+
+/**
+ * An IAM managed policy ARN (a customer managed policy of an account, or an
+ * AWS managed one: `arn:aws:iam::aws:policy/...`), as a permissions boundary
+ * or a policy to attach names it. Message:
+ * `is not an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)`.
+ */
+export const iamPolicyArn: Check = (value) =>
+    isIamPolicyArn(value) ? undefined : "is not an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)";
