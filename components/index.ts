@@ -2,7 +2,7 @@
 export { ValidationError } from "./shared/validation";
 export { BillingAlarm, type BillingAlarmArgs, BILLING_ALARM_DEFAULTS, TreatMissingData } from "./billing";
 export * from "./database";
-export { GithubDeployRole, type GithubDeployRoleArgs } from "./github";
+export { GithubDeployRole, type GithubDeployRoleArgs, permissionsBoundaryTransform } from "./github";
 export { SecureVpc, type SecureVpcArgs, NatStrategy, EgressTier, NAT_STRATEGIES } from "./vpc";
 export {
     EcsCluster,

@@ -5,6 +5,7 @@ import {
     type Check,
     email,
     hostName,
+    iamPolicyArn,
     integer,
     LOG_RETENTION_DAYS,
     logRetentionDays,
@@ -57,6 +58,22 @@ const emails = z
 
 /** Tag keys the components add to every resource besides the configured tags (Name). */
 const ADDED_TAG_KEYS = COMPONENT_TAG_KEYS;
+
+/**
+ * Deploy access: what the principal that runs `pulumi up` may create. The
+ * GitHub deploy role (GithubDeployRole with manageIamRoles) creates and
+ * changes only IAM roles that carry its permissions boundary, so a stack it
+ * deploys names that boundary here (the bootstrap stack's
+ * `permissionsBoundaryArn` output) and every IAM role of the stack gets it
+ * (stacks/deployAccess.ts).
+ */
+const deployAccessKeys = {
+    permissionsBoundaryArn: str(iamPolicyArn)
+        .optional()
+        .describe(
+            "Permissions boundary (IAM policy ARN) attached to every IAM role the stack creates; required when the GitHub deploy role deploys it (its permissionsBoundaryArn output). Unset means none.",
+        ),
+};
 
 /**
  * The schema of one environment's configuration: every key, its type, its
@@ -172,6 +189,7 @@ export const environmentSchema = z
             })
             .default({})
             .describe("Tags added to every taggable resource."),
+        ...deployAccessKeys,
     })
     .strict();
 

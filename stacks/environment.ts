@@ -11,6 +11,7 @@ import {
     WebFirewall,
 } from "../components";
 import type { EnvironmentConfig } from "./config";
+import { applyDeployAccess } from "./deployAccess";
 import { aliasRecord } from "./edge";
 import { plannedIdleMonthlyCostUsd } from "./plannedCost";
 
@@ -62,6 +63,7 @@ export interface EnvironmentOutputs {
  * the stack's name.
  */
 export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs {
+    applyDeployAccess(config);
     const prod = config.environment === "prod";
     const name = config.stack;
     // Every taggable resource carries the cost allocation tag the budget filters on.

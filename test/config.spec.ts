@@ -156,8 +156,27 @@ describe("stack configuration", () => {
             expect(message).to.contain('aws-webapp:instanceType: "" is not an EC2 instance type such as t4g.small');
             expect(message).to.contain('aws-webapp:vpcCidr: "" is empty: expected an IPv4 CIDR block');
             // Keys without a default: "" is Pulumi.yaml's declared "unset".
-            expect([...OPTIONAL_KEYS]).to.deep.equal(["image", "monthlyBudgetUsd", "domainName", "hostedZoneName"]);
+            expect([...OPTIONAL_KEYS]).to.deep.equal([
+                "image",
+                "monthlyBudgetUsd",
+                "domainName",
+                "hostedZoneName",
+                "permissionsBoundaryArn",
+            ]);
             expect(decodeConfig({ "aws-webapp:domainName": "", "aws-webapp:image": "" })).to.deep.equal({});
+        });
+
+        it("permissionsBoundaryArn: an IAM policy ARN, not a role's or a bare name", () => {
+            for (const bad of ["arn:aws:iam::123456789012:role/deploy-boundary", "deploy-boundary"]) {
+                expect(errorFor({ permissionsBoundaryArn: bad })).to.contain(
+                    `aws-webapp:permissionsBoundaryArn: "${bad}" is not an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)`,
+                );
+            }
+            const arn = "arn:aws:iam::123456789012:policy/deploy-boundary-1a2b3c4";
+            expect(
+                parseEnvironmentConfig({ permissionsBoundaryArn: arn }, "dev", "us-east-1").permissionsBoundaryArn,
+            ).to.equal(arn);
+            expect(decodeConfig({ "aws-webapp:permissionsBoundaryArn": "" })).to.deep.equal({});
         });
 
         it("keys in a near-miss namespace are refused, not ignored", () => {

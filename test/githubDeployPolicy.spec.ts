@@ -4,11 +4,11 @@
  * and no request it can make leads to administrator, even with
  * AdministratorAccess attached next to it.
  */
-import { ACCOUNT_ID, mocksReady, Registration } from "./harness/mocks";
+import { ACCOUNT_ID, mocksReady, record, Registration, valueOf } from "./harness/mocks";
 import { evaluateStack } from "./harness/stack";
 import { expect } from "chai";
 import { Decision, evaluate, Policy, Request, wildcardMatch } from "./iamEvaluator";
-import { deployBoundaryPolicy, deployIamPolicy } from "../components/github";
+import { deployBoundaryPolicy, deployIamPolicy, GithubDeployRole } from "../components/github";
 
 const iam = (r: string) => `arn:aws:iam::${ACCOUNT_ID}:${r}`;
 const SELF = iam("role/dev-deploy-role-1234567"); // deliberately under a prefix
@@ -232,15 +232,67 @@ describe("GithubDeployRole IAM permissions (evaluated)", () => {
         });
     });
 
+    /** The bootstrap stack's deploy role (examples/github-deploy-role): its inline policy and boundary output. */
+    let deployed: { policy: Policy; boundaryArn: string };
+    before(async () => {
+        let role!: GithubDeployRole;
+        const rec = await record(
+            () =>
+                (role = new GithubDeployRole("deploy", {
+                    repository: "my-org/aws-webapp",
+                    environments: ["production"],
+                    iamNamePrefixes: PREFIXES,
+                })),
+        );
+        deployed = {
+            policy: JSON.parse(rec.one("aws:iam/rolePolicy:RolePolicy").inputs.policy),
+            boundaryArn: await valueOf(role.permissionsBoundaryArn!),
+        };
+    });
+
+    it("the deploy role's policy requires exactly one boundary, the one its permissionsBoundaryArn output names", () => {
+        const required = new Set<string>();
+        for (const s of deployed.policy.Statement as { Condition?: Record<string, Record<string, unknown>> }[]) {
+            for (const keys of Object.values(s.Condition ?? {})) {
+                const v = keys["iam:PermissionsBoundary"];
+                if (v !== undefined) [v].flat().forEach((arn) => required.add(String(arn)));
+            }
+        }
+        expect([...required]).to.deep.equal([deployed.boundaryArn]);
+    });
+
     for (const stack of ["dev", "prod"]) {
         describe(`deploys the ${stack} stack's IAM resources`, () => {
             let iamResources: Registration[];
+            let unbounded: Registration[];
             before(async () => {
-                const { recording } = await evaluateStack(stack);
+                // The stack configured as the README says: the bootstrap stack's output as its boundary key.
+                const { recording } = await evaluateStack(stack, {
+                    "aws-webapp:permissionsBoundaryArn": deployed.boundaryArn,
+                });
                 iamResources = recording.resources.filter((r) => r.type.startsWith("aws:iam/"));
+                unbounded = (await evaluateStack(stack)).recording.ofType("aws:iam/role:Role");
             });
             /** The physical name Pulumi's autonaming gives a logical name. */
             const physical = (r: Registration) => r.inputs.name ?? `${r.name}-1a2b3c4`;
+            /** The request context IAM sees for a role: the boundary the program gives it, if any. */
+            const boundaryOf = (r: Registration): Record<string, string> =>
+                r.inputs.permissionsBoundary === undefined ? {} : withBoundary(r.inputs.permissionsBoundary);
+            const asTheDeployRole = (r: Request) => evaluate(r, [POWER_USER, deployed.policy]);
+
+            it("with aws-webapp:permissionsBoundaryArn set, every role carries exactly that boundary", () => {
+                const roles = iamResources.filter((r) => r.type === "aws:iam/role:Role");
+                expect(roles.map((r) => r.name).sort()).to.deep.equal(unbounded.map((r) => r.name).sort());
+                for (const r of roles) expect(r.inputs.permissionsBoundary, r.name).to.equal(deployed.boundaryArn);
+            });
+
+            it("without it, the deploy role may create none of the roles (what the key is for)", () => {
+                expect(unbounded).to.not.be.empty;
+                for (const r of unbounded) {
+                    const arn = iam(`role/${physical(r)}`);
+                    expect(asTheDeployRole(req("iam:CreateRole", arn, boundaryOf(r))), r.name).to.not.equal("allow");
+                }
+            });
 
             it("every role: created with the boundary, passed to its service, its policies changed", () => {
                 const roles = iamResources.filter((r) => r.type === "aws:iam/role:Role");
@@ -248,14 +300,14 @@ describe("GithubDeployRole IAM permissions (evaluated)", () => {
                 for (const r of roles) {
                     const arn = iam(`role/${physical(r)}`);
                     for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"]) {
-                        expect(asDeployRole(req(action, arn, withBoundary())), `${action} ${arn}`).to.equal("allow");
+                        expect(asTheDeployRole(req(action, arn, boundaryOf(r))), `${action} ${arn}`).to.equal("allow");
                     }
                     const trust = JSON.parse(r.inputs.assumeRolePolicy);
                     const services = trust.Statement.flatMap((s: any) => [].concat(s.Principal?.Service ?? []));
                     expect(services, r.name).to.not.be.empty;
                     for (const service of services) {
                         const pass = req("iam:PassRole", arn, { "iam:PassedToService": service });
-                        expect(asDeployRole(pass), `pass ${r.name} to ${service}`).to.equal("allow");
+                        expect(asTheDeployRole(pass), `pass ${r.name} to ${service}`).to.equal("allow");
                     }
                 }
             });

@@ -235,7 +235,7 @@ describe("GitHub Actions workflows", function () {
             }
         });
 
-        it("run after npm run build, with the policy pack, and the image by digest as aws-webapp:image", () => {
+        it("run after npm run build, with the policy pack, the image by digest and the deploy role's boundary", () => {
             for (const [file, id, job] of pulumiJobs()) {
                 const steps = stepsOf(job);
                 const [cmd] = pulumiCommands(job);
@@ -252,8 +252,13 @@ describe("GitHub Actions workflows", function () {
                     string,
                     { value: string; secret: boolean }
                 >;
+                // The boundary the deploy role requires on every role (unset variable: "", no boundary).
                 expect(map).to.deep.equal({
                     "aws-webapp:image": { value: "${{ steps.image.outputs.image }}", secret: false },
+                    "aws-webapp:permissionsBoundaryArn": {
+                        value: "${{ vars.AWS_PERMISSIONS_BOUNDARY_ARN }}",
+                        secret: false,
+                    },
                 });
             }
         });

@@ -27,5 +27,6 @@ const preview = new GithubDeployRole("preview", {
 
 export const deployRoleArn = deploy.roleArn;
 export const previewRoleArn = preview.roleArn;
-// Every role the deploy role creates must carry this boundary (permissionsBoundaryTransform).
+// Every role the deploy role creates must carry this boundary: the repository variable
+// AWS_PERMISSIONS_BOUNDARY_ARN (the stacks' aws-webapp:permissionsBoundaryArn).
 export const permissionsBoundaryArn = deploy.permissionsBoundaryArn;
