@@ -10,7 +10,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import ts from "typescript";
+import { componentAnalysis, examplesCheck, type Analysis } from "./harness/analysis";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -79,7 +79,6 @@ export function pulumiPackageOf(npmName: string): { name: string; namespace?: st
     const name = m[2].replace(/[^-a-zA-Z0-9_]/g, "-");
     return m[1] ? { name, namespace: m[1].slice(1, -1) } : { name };
 }
-const PULUMI_PACKAGE = pulumiPackageOf(pkg.name).name;
 
 describe("library packaging", () => {
     before(() => mocksReady);
@@ -175,44 +174,25 @@ describe("library packaging", () => {
         });
     });
 
-    // One TypeScript program for the schema analyzer (root tsconfig.json, as the
-    // plugin host builds it); the examples' program reuses its parsed files.
-    let analyzer: any;
-    let analyzerError: unknown;
-    const analyzerOf = () => {
-        if (analyzerError) throw analyzerError;
-        if (analyzer) return analyzer;
-        const { Analyzer } = require("@pulumi/pulumi/provider/experimental/analyzer");
-        try {
-            analyzer = new Analyzer(ROOT, PULUMI_PACKAGE, pkg, new Set(COMPONENTS));
-        } catch (e) {
-            analyzerError = e;
-            throw e;
-        }
-        return analyzer;
-    };
+    // One TypeScript program for the schema analyzer (root tsconfig.json, as the plugin host builds it),
+    // whose results are kept while its inputs are unchanged (harness/analysis.ts); the examples'
+    // program reuses its parsed files.
+    let analysis: Analysis | undefined;
+    const analysisOf = () =>
+        (analysis ??= componentAnalysis({
+            root: ROOT,
+            pkg,
+            provider: pulumiPackageOf(pkg.name),
+            components: COMPONENTS,
+        }));
 
     describe("component provider schema (pulumi package add)", function () {
         this.timeout(60000);
 
-        /** Analyzes one component with the shared program (fresh result state each time). */
-        const analyze = (name: string) => {
-            const a = analyzerOf();
-            Object.assign(a, {
-                componentNames: new Set([name]),
-                components: {},
-                typeDefinitions: {},
-                dependencies: [],
-            });
-            return a.analyze().components[name] as {
-                inputs: Record<string, { description?: string }>;
-                outputs: Record<string, unknown>;
-            };
-        };
-
         for (const name of COMPONENTS) {
             it(`${name}: the inferred schema lists the documented inputs and outputs`, () => {
-                const component = analyze(name);
+                const component = analysisOf().components[name];
+                if ("error" in component) throw new Error(component.error);
                 const doc = read(`docs/components/${name}.md`);
                 const args = documentedNames(doc, "Arguments");
                 const outputs = documentedNames(doc, "Outputs");
@@ -226,25 +206,8 @@ describe("library packaging", () => {
         }
 
         it("the whole package's schema generates, named aws-webapp, with every component's type token", () => {
-            const a = analyzerOf();
-            Object.assign(a, {
-                componentNames: new Set(COMPONENTS),
-                components: {},
-                typeDefinitions: {},
-                dependencies: [],
-            });
-            const result = a.analyze();
-            const { generateSchema } = require("@pulumi/pulumi/provider/experimental/schema");
-            const { name, namespace } = pulumiPackageOf(pkg.name);
-            const schema = generateSchema(
-                name,
-                pkg.version,
-                pkg.description,
-                result.components,
-                result.typeDefinitions,
-                result.dependencies,
-                namespace,
-            );
+            const schema = analysisOf().schema;
+            if ("error" in schema) throw new Error(schema.error);
             expect(schema.name).to.equal("aws-webapp");
             expect(schema.namespace).to.equal("aws-webapp");
             expect(Object.keys(schema.resources).sort()).to.deep.equal(
@@ -272,34 +235,11 @@ describe("library packaging", () => {
         });
 
         it("type-check (strict) against the library's types", () => {
-            const configFile = path.join(ROOT, "examples", "tsconfig.json");
-            const parsed = ts.parseJsonConfigFileContent(
-                ts.readConfigFile(configFile, ts.sys.readFile).config,
-                ts.sys,
-                path.dirname(configFile),
-            );
-            expect(parsed.fileNames.map((f) => path.basename(path.dirname(f))).sort()).to.deep.equal(
+            const check = examplesCheck(ROOT);
+            expect(check.fileNames.map((f) => path.basename(path.dirname(f))).sort()).to.deep.equal(
                 Object.values(EXAMPLES).sort(),
             );
-            const host = ts.createCompilerHost(parsed.options);
-            // Reuse the files the analyzer's program already parsed (same compiler, same target).
-            let shared: ts.Program | undefined;
-            try {
-                shared = analyzerOf().program as ts.Program;
-            } catch {
-                shared = undefined;
-            }
-            const getSourceFile = host.getSourceFile.bind(host);
-            host.getSourceFile = (fileName, languageVersion, ...rest) =>
-                (fileName.includes("node_modules") ? shared?.getSourceFile(fileName) : undefined) ??
-                getSourceFile(fileName, languageVersion, ...rest);
-            const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
-            const diagnostics = ts
-                .getPreEmitDiagnostics(program)
-                .filter((d) => d.file === undefined || d.file.fileName.includes(`${path.sep}examples${path.sep}`));
-            expect(
-                diagnostics.map((d) => ts.formatDiagnostic(d, { ...host, getNewLine: () => "\n" }).trim()),
-            ).to.deep.equal([]);
+            expect(check.diagnostics).to.deep.equal([]);
         });
     });
 

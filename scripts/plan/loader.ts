@@ -4,8 +4,10 @@
  * TypeScript compiler through ts-node, which costs about 2 s per run for the
  * ~100 files of the program. Same per-file semantics as ts-node's
  * transpile-only mode (no type check; tsconfig's class-field and decorator
- * settings). Installed only by the CLI entry, never in tests; when esbuild
- * cannot load, ts-node's loader stays in place.
+ * settings). Installed by the CLI entry and by the specs' loader
+ * (scripts/register.js, with source maps so that a failure's stack
+ * points at the TypeScript lines); when esbuild cannot load, ts-node's loader
+ * stays in place.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -20,7 +22,11 @@ type Loader = (module: NodeJS.Module & { _compile(code: string, file: string): v
  * unchanged file is not transpiled again (and esbuild is not even started
  * when nothing changed).
  */
-export function installFastTypeScriptLoader(root: string, cacheDir?: string): boolean {
+export function installFastTypeScriptLoader(
+    root: string,
+    cacheDir?: string,
+    options: { readonly sourceMaps?: boolean } = {},
+): boolean {
     let esbuildVersion: string;
     try {
         esbuildVersion = (require("esbuild/package.json") as { version: string }).version;
@@ -30,13 +36,15 @@ export function installFastTypeScriptLoader(root: string, cacheDir?: string): bo
     const tsconfig = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8")) as {
         compilerOptions?: Record<string, unknown>;
     };
-    const options = tsconfig.compilerOptions ?? {};
+    const tsOptions = tsconfig.compilerOptions ?? {};
     const compilerOptions = {
-        experimentalDecorators: options.experimentalDecorators as boolean | undefined,
-        useDefineForClassFields: options.useDefineForClassFields as boolean | undefined,
-        target: options.target as string | undefined,
+        experimentalDecorators: tsOptions.experimentalDecorators as boolean | undefined,
+        useDefineForClassFields: tsOptions.useDefineForClassFields as boolean | undefined,
+        target: tsOptions.target as string | undefined,
     };
-    const salt = `esbuild ${esbuildVersion} ${JSON.stringify(compilerOptions)}\n`;
+    const sourcemap = options.sourceMaps ? ("inline" as const) : undefined;
+    if (sourcemap) process.setSourceMapsEnabled(true);
+    const salt = `esbuild ${esbuildVersion} ${JSON.stringify(compilerOptions)} ${sourcemap ?? ""}\n`;
     const transpile = (source: string, filename: string): string => {
         const esbuild = require("esbuild") as typeof import("esbuild");
         return esbuild.transformSync(source, {
@@ -44,6 +52,7 @@ export function installFastTypeScriptLoader(root: string, cacheDir?: string): bo
             format: "cjs",
             target: "node20",
             sourcefile: filename,
+            sourcemap,
             tsconfigRaw: { compilerOptions },
         }).code;
     };
