@@ -70,13 +70,16 @@ describe("sample app: HTTP hardening (issue 16)", function () {
             const app = createApp({ env: {}, log: () => undefined });
             const port = await listen(app);
             try {
+                // Any path but the public ones needs a verified token first (deny by default);
+                // without AUTH_* settings that is a 503, with them a 401 (appAuth.spec.ts).
                 const a = await fetch(`http://127.0.0.1:${port}/nope`, { headers: { "x-request-id": "abc-123" } });
                 expect(a.headers.get("x-request-id")).to.equal("abc-123");
-                expect(await a.json()).to.deep.equal({
-                    error: "not_found",
-                    message: "not found",
-                    requestId: "abc-123",
+                expect(await a.json()).to.deep.include({ error: "unavailable", requestId: "abc-123" });
+                const h = await fetch(`http://127.0.0.1:${port}/api/health`, {
+                    headers: { "x-request-id": "abc-124" },
                 });
+                expect(await h.json()).to.deep.include({ status: "ok" });
+                expect(h.headers.get("x-request-id")).to.equal("abc-124");
                 const b = await fetch(`http://127.0.0.1:${port}/nope`, { headers: { "x-request-id": "<script>" } });
                 expect(b.headers.get("x-request-id")).to.match(/^[0-9a-f-]{36}$/);
             } finally {

@@ -12,6 +12,7 @@ import { classifyDbError } from "../app/src/db/errors";
 import { appUserFromEnv, dbEndpointFromEnv, masterSecretFromEnv } from "../app/src/db/settings";
 import * as fs from "fs";
 import * as path from "path";
+import { startIssuer } from "../scripts/localSystem/tokenIssuer";
 import { startPostgres, type TestPostgres } from "./appSupport";
 
 describe("sample app (app/server.ts)", () => {
@@ -247,10 +248,27 @@ describe("sample app (app/server.ts)", () => {
 
         it("answers 404 JSON for other paths and 405 for other methods", async () => {
             const url = await app({});
-            expect((await get(`${url}/nope`)).status).to.equal(404);
-            const res = await fetch(`${url}/api/health`, { method: "POST" });
-            expect(res.status).to.equal(405);
-            expect(res.headers.get("allow")).to.equal("GET, HEAD");
+            // Unknown paths are not public: without a token they are refused before routing.
+            expect((await get(`${url}/nope`)).status).to.equal(503);
+            const issuer = await startIssuer();
+            try {
+                const authed = await app(issuer.env);
+                expect((await get(`${authed}/nope`)).status).to.equal(401);
+                const nope = await fetch(`${authed}/nope`, {
+                    headers: { authorization: `Bearer ${issuer.accessToken("u")}` },
+                });
+                expect(nope.status).to.equal(404);
+                expect(await nope.json()).to.deep.include({ error: "not_found" });
+                // Only GET and HEAD of the health routes are public: another method needs a token, then is a 405.
+                const res = await fetch(`${authed}/api/health`, {
+                    method: "POST",
+                    headers: { authorization: `Bearer ${issuer.accessToken("u")}` },
+                });
+                expect(res.status).to.equal(405);
+                expect(res.headers.get("allow")).to.equal("GET, HEAD");
+            } finally {
+                await issuer.close();
+            }
         });
 
         it("with the database down, a bounded burst costs a check per second and one log line per state change", async () => {
@@ -301,6 +319,7 @@ describe("sample app (app/server.ts)", () => {
             expect(msgs.filter((m) => !/^database (un)?available/.test(m) && m !== "migration applied")).to.deep.equal([
                 "uploads not configured",
                 "messages not configured",
+                "authentication not configured: protected routes answer 503",
                 "database migrated",
             ]);
         });

@@ -1,11 +1,13 @@
 /**
  * Assembles the application: configuration, the start-up migration (the only
  * use of the master secret), the traffic pool signed in as the application
- * role, the routes, and the HTTP service with graceful shutdown.
+ * role, the routes behind the access-token guard, and the HTTP service with
+ * graceful shutdown.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Pool } from "pg";
+import { authenticatorFromEnv, guard } from "./auth";
 import { Database } from "./db/database";
 import { classifyDbError } from "./db/errors";
 import { iamTokenProvider } from "./db/iamToken";
@@ -15,6 +17,7 @@ import {
     appUserFromEnv,
     dbEndpointFromEnv,
     masterSecretFromEnv,
+    triggerUserFromEnv,
     type Credentials,
     type DbEndpoint,
     type Env,
@@ -76,6 +79,8 @@ interface DbSetup {
     readonly appUser: string;
     readonly appAuth: AppAuth;
     readonly master?: Credentials;
+    /** Role of the post-confirmation trigger, created by the migration. */
+    readonly triggerUser?: string;
     /** IAM token provider for the role; undefined without AWS_REGION. */
     readonly iamTokens?: PasswordProvider;
 }
@@ -87,6 +92,8 @@ function dbSetup(env: Env, options: AppOptions): DbSetup | { reason: string } {
     if (!endpoint.ok) return endpoint;
     const appUser = appUserFromEnv(env);
     if (!appUser.ok) return appUser;
+    const triggerUser = triggerUserFromEnv(env);
+    if (!triggerUser.ok) return triggerUser;
     const appAuth = (env.DB_APP_AUTH?.trim() || "auto") as AppAuth;
     if (!["auto", "iam", "password"].includes(appAuth)) {
         return { reason: 'database not configured: DB_APP_AUTH is not one of "auto", "iam", "password"' };
@@ -103,6 +110,7 @@ function dbSetup(env: Env, options: AppOptions): DbSetup | { reason: string } {
         appUser: appUser.value,
         appAuth,
         master: secret.ok ? secret.value : undefined,
+        triggerUser: triggerUser.value,
         iamTokens,
     };
 }
@@ -171,7 +179,12 @@ export function createApp(options: AppOptions = {}): App {
         ...uploadsApi(env, log, options.s3, options.now),
         ...messagesApi({ env, log, principalOf: options.principalOf, dynamodb: options.dynamodb, now: options.now }),
     ];
-    const service = createHttpService(router(routes), log, options.timeouts ?? TIMEOUTS);
+    // Deny by default: every route but the public ones needs a verified access token (src/auth/guard.ts).
+    const service = createHttpService(
+        guard(authenticatorFromEnv(env, log), router(routes)),
+        log,
+        options.timeouts ?? TIMEOUTS,
+    );
     let started: Promise<void> | undefined;
 
     async function runMigrations(): Promise<void> {
@@ -192,6 +205,7 @@ export function createApp(options: AppOptions = {}): App {
                     appUser: setup.appUser,
                     appAuth: setup.appAuth,
                     appPassword: options.appPassword,
+                    triggerUser: setup.triggerUser,
                     log,
                 });
                 if (!options.appPasswordProvider && result.password !== undefined) {
