@@ -25,8 +25,10 @@ import { IMAGE_TYPES } from "../app/src/uploads/types";
 import { parseId, validateUser } from "../app/src/users";
 import { configFromEnv } from "../lambda/image-resizer/src/config";
 import { createHandler } from "../lambda/image-resizer/src/handler";
+import { Client } from "pg";
 import sharp from "sharp";
 import { startPostgres, type TestPostgres } from "./appSupport";
+import { startIssuer, type TestIssuer } from "../scripts/localSystem/tokenIssuer";
 
 const S3RVER = require("s3rver") as new (options: Record<string, unknown>) => {
     run(): Promise<net.AddressInfo>;
@@ -195,11 +197,41 @@ describe("sample app: the API (issue 17)", function () {
         let clock = Date.now();
         let s3closed = false;
         const logs: string[] = [];
+        let issuer: TestIssuer;
 
-        const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
+        /** One query as the master user. */
+        const admin = async (sql: string) => {
+            const c = new Client({
+                host: "127.0.0.1",
+                port: db.port,
+                database: "appdb",
+                user: "postgres",
+                password: db.password,
+            });
+            await c.connect();
+            try {
+                return (await c.query(sql)).rows;
+            } finally {
+                await c.end();
+            }
+        };
+
+        /** A request as the user whose `sub` is `as` (default "ada"; null: anonymous). */
+        const call = async (
+            method: string,
+            p: string,
+            body?: unknown,
+            headers: Record<string, string> = {},
+            as: string | null = "ada",
+        ) => {
+            const auth: Record<string, string> =
+                as === null ? {} : { authorization: `Bearer ${issuer.accessToken(as)}` };
             const res = await fetch(`${url}${p}`, {
                 method,
-                headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+                headers:
+                    body === undefined
+                        ? { ...auth, ...headers }
+                        : { "content-type": "application/json", ...auth, ...headers },
                 body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
             });
             const text = await res.text();
@@ -207,7 +239,7 @@ describe("sample app: the API (issue 17)", function () {
         };
 
         before(async () => {
-            [db] = await Promise.all([startPostgres()]);
+            [db, issuer] = await Promise.all([startPostgres(), startIssuer()]);
             s3dir = fs.mkdtempSync(path.join(os.tmpdir(), "app-api-s3-"));
             s3server = new S3RVER({
                 address: "127.0.0.1",
@@ -233,6 +265,7 @@ describe("sample app: the API (issue 17)", function () {
                     AWS_REGION: "us-east-1",
                     MAX_UPLOAD_BYTES: String(MAX),
                     MEDIA_BASE_URL: MEDIA,
+                    ...issuer.env,
                 },
                 s3,
                 now: () => clock,
@@ -250,6 +283,7 @@ describe("sample app: the API (issue 17)", function () {
             if (!s3closed) await s3server?.close();
             fs.rmSync(s3dir, { recursive: true, force: true });
             await db?.cleanup();
+            await issuer?.close();
         });
 
         it("users: create, read, list, update, delete", async () => {
@@ -260,15 +294,15 @@ describe("sample app: the API (issue 17)", function () {
             expect(created.headers.get("location")).to.equal(`/api/users/${created.body.id}`);
             const id = created.body.id as number;
             expect((await call("GET", `/api/users/${id}`)).body).to.deep.equal(created.body);
-            await call("POST", "/api/users", { name: "Grace", email: "grace@example.com" });
+            const mine = await call("POST", "/api/users", { name: "Ada again", email: "ada2@example.com" });
+            expect(mine.status).to.equal(409);
+            expect(mine.body.message).to.equal("you already have a user record");
+            await call("POST", "/api/users", { name: "Grace", email: "grace@example.com" }, {}, "grace");
             const list = await call("GET", "/api/users");
-            expect(list.body.map((u: { email: string }) => u.email)).to.deep.equal([
-                "ada@example.com",
-                "grace@example.com",
-            ]);
-            expect(
-                (await call("GET", `/api/users?limit=1&after=${id}`)).body.map((u: { name: string }) => u.name),
-            ).to.deep.equal(["Grace"]);
+            expect(list.body.map((u: { email: string }) => u.email)).to.deep.equal(["ada@example.com"]);
+            expect((await call("GET", `/api/users?limit=1&after=${id}`)).body).to.deep.equal([]);
+            const graceList = await call("GET", "/api/users", undefined, {}, "grace");
+            expect(graceList.body.map((u: { name: string }) => u.name)).to.deep.equal(["Grace"]);
             const updated = await call("PUT", `/api/users/${id}`, { name: "Ada King", email: "ada@example.org" });
             expect(updated.status).to.equal(200);
             expect(updated.body).to.include({ id, name: "Ada King", email: "ada@example.org" });
@@ -278,19 +312,52 @@ describe("sample app: the API (issue 17)", function () {
             expect((await call("DELETE", `/api/users/${id}`)).status).to.equal(404);
         });
 
+        it("users: each caller acts on their own record only (another's answers 404); anonymous calls 401", async () => {
+            const eve = await call("POST", "/api/users", { name: "Eve", email: "eve@example.com" }, {}, "eve");
+            expect(eve.status).to.equal(201);
+            const bob = await call("POST", "/api/users", { name: "Bob", email: "bob@example.com" }, {}, "bob");
+            const bobId = bob.body.id as number;
+            const asEve = (method: string, body?: unknown) => call(method, `/api/users/${bobId}`, body, {}, "eve");
+            for (const r of [
+                await asEve("GET"),
+                await asEve("PUT", { name: "Pwned", email: "evil@example.com" }),
+                await asEve("DELETE"),
+            ]) {
+                expect(r.status).to.equal(404);
+                expect(r.body).to.include({ error: "not_found", message: "no such user" });
+            }
+            const still = await call("GET", `/api/users/${bobId}`, undefined, {}, "bob");
+            expect(still.body).to.include({ name: "Bob", email: "bob@example.com" });
+            const owner = await admin(`SELECT cognito_sub FROM users WHERE id = ${bobId}`);
+            expect(owner).to.deep.equal([{ cognito_sub: "bob" }]);
+            for (const [method, p] of [
+                ["GET", "/api/users"],
+                ["POST", "/api/users"],
+                ["GET", `/api/users/${bobId}`],
+                ["DELETE", `/api/users/${bobId}`],
+                ["POST", "/api/uploads"],
+            ]) {
+                const anon = await call(method, p, undefined, {}, null);
+                expect(anon.status, `${method} ${p}`).to.equal(401);
+                expect(anon.body.error).to.equal("unauthorized");
+            }
+            expect((await call("GET", `/api/users/${bobId}`, undefined, {}, "bob")).status).to.equal(200);
+        });
+
         it("users: 400 with every issue, 409 on a duplicate email (any case), 404, 405, 413, 415 — all JSON", async () => {
             const bad = await call("POST", "/api/users", { name: "", email: "x" });
             expect(bad.status).to.equal(400);
             expect(bad.body).to.deep.include({ error: "invalid_request", message: "invalid user" });
             expect(bad.body.details.map((i: { field: string }) => i.field)).to.deep.equal(["name", "email"]);
             expect(bad.body.requestId).to.be.a("string");
-            await call("POST", "/api/users", { name: "Linus", email: "linus@example.com" });
-            const dup = await call("POST", "/api/users", { name: "Other", email: "LINUS@example.com" });
+            await call("POST", "/api/users", { name: "Linus", email: "linus@example.com" }, {}, "linus");
+            const dup = await call("POST", "/api/users", { name: "Other", email: "LINUS@example.com" }, {}, "other");
             expect(dup.status).to.equal(409);
-            expect(dup.body).to.include({ error: "conflict" });
-            const grace = (await call("GET", "/api/users")).body.find((u: { name: string }) => u.name === "Grace");
+            expect(dup.body).to.include({ error: "conflict", message: "a user with this email already exists" });
+            const grace = (await call("GET", "/api/users", undefined, {}, "grace")).body[0];
             expect(
-                (await call("PUT", `/api/users/${grace.id}`, { name: "G", email: "linus@example.com" })).status,
+                (await call("PUT", `/api/users/${grace.id}`, { name: "G", email: "linus@example.com" }, {}, "grace"))
+                    .status,
             ).to.equal(409);
             expect((await call("PUT", "/api/users/999999", { name: "G", email: "g@example.com" })).status).to.equal(
                 404,

@@ -1,15 +1,21 @@
 /**
- * Users API, stored in PostgreSQL (table `users`, migration 1).
+ * Users API, stored in PostgreSQL (table `users`, migrations 1 and 2). Every
+ * route needs a verified access token (the app's guard) and acts on the
+ * caller's own record only: a record is owned by the `sub` it was created
+ * with (`cognito_sub`, written by POST or by the post-confirmation trigger).
  *
- *   GET    /api/users            200 [user, ...] ordered by id (?limit=1..500, default 100; ?after=<id>)
- *   POST   /api/users            {name, email} -> 201 user (Location header); 400 invalid; 409 duplicate email
- *   GET    /api/users/{id}       200 user; 404
- *   PUT    /api/users/{id}       {name, email} -> 200 user; 400; 404; 409
- *   DELETE /api/users/{id}       204; 404
+ *   GET    /api/users            200 [user] the caller's record (none or one; ?limit=1..500, ?after=<id>)
+ *   POST   /api/users            {name, email} -> 201 user owned by the caller (Location header); 400 invalid;
+ *                                409 the caller already has a record, or the email is taken
+ *   GET    /api/users/{id}       200 user; 404 (also for another user's record)
+ *   PUT    /api/users/{id}       {name, email} -> 200 user; 400; 404 (also another user's); 409
+ *   DELETE /api/users/{id}       204; 404 (also another user's)
  *
- * A user is `{id, name, email, createdAt, updatedAt}`; emails are unique
- * regardless of case.
+ * Another user's record answers 404, not 403: ids are sequential, and a 403
+ * would tell a caller which ids exist. A user is `{id, name, email,
+ * createdAt, updatedAt}`; emails are unique regardless of case.
  */
+import { principalOf } from "./auth";
 import type { Database } from "./db/database";
 import { badRequest, HttpError, notFound, readJson, sendJson, type Issue } from "./http/respond";
 import type { Route } from "./http/router";
@@ -75,11 +81,15 @@ const toUser = (r: Row): User => ({
     updatedAt: r.updated_at.toISOString(),
 });
 
-const conflict = () => new HttpError(409, "conflict", "a user with this email already exists");
+const conflict = (message: string) => new HttpError(409, "conflict", message);
 
-/** Unique violation -> 409; anything else propagates. */
+/** Unique violation -> 409 (which one: the owner's record or the email); anything else propagates. */
 function onWriteError(err: unknown): never {
-    if ((err as { code?: string }).code === "23505") throw conflict();
+    const e = err as { code?: string; constraint?: string };
+    if (e.code === "23505" && e.constraint === "users_cognito_sub_key") {
+        throw conflict("you already have a user record");
+    }
+    if (e.code === "23505") throw conflict("a user with this email already exists");
     throw err;
 }
 
@@ -101,7 +111,8 @@ export function userRoutes(db: Database): Route[] {
         {
             pattern: /^\/api\/users$/,
             methods: {
-                GET: async ({ res, target }) => {
+                GET: async ({ req, res, target }) => {
+                    const { sub } = await principalOf(req);
                     const limitRaw = target.query.get("limit") ?? "100";
                     const limit = /^\d{1,3}$/.test(limitRaw) ? Number(limitRaw) : NaN;
                     const afterRaw = target.query.get("after");
@@ -112,18 +123,19 @@ export function userRoutes(db: Database): Route[] {
                     if (issues.length > 0) throw badRequest("invalid query", issues);
                     const { rows } = await db.query<Row>({
                         name: "users-list",
-                        text: `SELECT ${COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2`,
-                        values: [after, limit],
+                        text: `SELECT ${COLUMNS} FROM users WHERE cognito_sub = $3 AND id > $1 ORDER BY id LIMIT $2`,
+                        values: [after, limit, sub],
                     });
                     sendJson(res, 200, rows.map(toUser));
                 },
                 POST: async (ctx) => {
+                    const { sub } = await principalOf(ctx.req);
                     const user = await input(ctx);
                     const { rows } = await db
                         .query<Row>({
                             name: "users-insert",
-                            text: `INSERT INTO users (name, email) VALUES ($1, $2) RETURNING ${COLUMNS}`,
-                            values: [user.name, user.email],
+                            text: `INSERT INTO users (name, email, cognito_sub) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
+                            values: [user.name, user.email, sub],
                         })
                         .catch(onWriteError);
                     sendJson(ctx.res, 201, toUser(rows[0]), { location: `/api/users/${rows[0].id}` });
@@ -133,33 +145,36 @@ export function userRoutes(db: Database): Route[] {
         {
             pattern: /^\/api\/users\/([^/]+)$/,
             methods: {
-                GET: async ({ res }, [raw]) => {
+                GET: async ({ req, res }, [raw]) => {
+                    const { sub } = await principalOf(req);
                     const { rows } = await db.query<Row>({
                         name: "users-get",
-                        text: `SELECT ${COLUMNS} FROM users WHERE id = $1`,
-                        values: [requireId(raw)],
+                        text: `SELECT ${COLUMNS} FROM users WHERE id = $1 AND cognito_sub = $2`,
+                        values: [requireId(raw), sub],
                     });
                     if (rows.length === 0) throw notFound("no such user");
                     sendJson(res, 200, toUser(rows[0]));
                 },
                 PUT: async (ctx, [raw]) => {
+                    const { sub } = await principalOf(ctx.req);
                     const id = requireId(raw);
                     const user = await input(ctx);
                     const { rows } = await db
                         .query<Row>({
                             name: "users-update",
-                            text: `UPDATE users SET name = $2, email = $3, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
-                            values: [id, user.name, user.email],
+                            text: `UPDATE users SET name = $2, email = $3, updated_at = now() WHERE id = $1 AND cognito_sub = $4 RETURNING ${COLUMNS}`,
+                            values: [id, user.name, user.email, sub],
                         })
                         .catch(onWriteError);
                     if (rows.length === 0) throw notFound("no such user");
                     sendJson(ctx.res, 200, toUser(rows[0]));
                 },
-                DELETE: async ({ res }, [raw]) => {
+                DELETE: async ({ req, res }, [raw]) => {
+                    const { sub } = await principalOf(req);
                     const { rowCount } = await db.query({
                         name: "users-delete",
-                        text: "DELETE FROM users WHERE id = $1",
-                        values: [requireId(raw)],
+                        text: "DELETE FROM users WHERE id = $1 AND cognito_sub = $2",
+                        values: [requireId(raw), sub],
                     });
                     if (!rowCount) throw notFound("no such user");
                     sendJson(res, 204, undefined);

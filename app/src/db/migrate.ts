@@ -10,6 +10,7 @@ import { Client } from "pg";
 import type { Log } from "../log";
 import { MIGRATIONS, type Migration } from "./migrations";
 import { pgSsl, type Credentials, type DbEndpoint } from "./settings";
+import { triggerRoleSql } from "./triggerRole";
 
 export interface MigrateOptions {
     readonly endpoint: DbEndpoint;
@@ -29,6 +30,8 @@ export interface MigrateOptions {
      */
     readonly appPassword?: string;
     readonly migrations?: readonly Migration[];
+    /** Role of the post-confirmation trigger (DB_TRIGGER_USER), granted INSERT on users only. @default none */
+    readonly triggerUser?: string;
     readonly log: Log;
 }
 
@@ -163,6 +166,14 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
         const auth = await ensureRole(client, o);
         const applied = await applyMigrations(client, o.migrations ?? MIGRATIONS, o.log);
         await grant(client, o);
+        if (o.triggerUser) {
+            if ([o.appUser, o.master.username].includes(o.triggerUser)) {
+                throw new Error("DB_TRIGGER_USER must differ from the application and master users");
+            }
+            const rdsIam = (await client.query("SELECT 1 FROM pg_roles WHERE rolname = 'rds_iam'")).rows.length > 0;
+            for (const sql of triggerRoleSql(client, o.triggerUser, o.endpoint.database, rdsIam))
+                await client.query(sql);
+        }
         return { applied, ...auth };
     } finally {
         await client.end().catch(() => undefined);

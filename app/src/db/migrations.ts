@@ -23,4 +23,14 @@ CREATE TABLE users (
 );
 CREATE UNIQUE INDEX users_email_key ON users (lower(email));`,
     },
+    {
+        version: 2,
+        name: "users-owner",
+        // The owner of a record: the Cognito (or local OpenID provider) `sub`. Rows from before
+        // authentication keep NULL and belong to nobody (no caller can read or change them).
+        // The unique index is also the conflict target of the post-confirmation trigger's insert.
+        sql: `
+ALTER TABLE users ADD COLUMN cognito_sub text CHECK (char_length(cognito_sub) BETWEEN 1 AND 255);
+CREATE UNIQUE INDEX users_cognito_sub_key ON users (cognito_sub);`,
+    },
 ];

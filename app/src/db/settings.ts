@@ -12,6 +12,8 @@
  *   DB_SECRET           JSON {"username","password"}: the master secret, used
  *                       only by the start-up migration
  *   DB_APP_USER         the application role that serves traffic (app)
+ *   DB_TRIGGER_USER     role of the Cognito post-confirmation trigger, created and granted
+ *                       INSERT on users by the migration (IAM sign-in only); unset: none
  *   DB_APP_AUTH         how it signs in: "iam" (RDS IAM tokens, AWS_REGION), "password"
  *                       (plain PostgreSQL; set by the migration), "auto" (default: IAM
  *                       where the database has rds_iam, else a password)
@@ -107,6 +109,16 @@ export function appUserFromEnv(env: Env): Parsed<string> {
     const user = (env.DB_APP_USER ?? "app").trim();
     if (!ROLE_NAME.test(user) || /^(pg_|rds)/.test(user) || user === "postgres") {
         return fail(`DB_APP_USER ${JSON.stringify(user)} is not a lower-case role name (not pg_*, rds*, postgres)`);
+    }
+    return { ok: true, value: user };
+}
+
+/** The post-confirmation trigger's role (DB_TRIGGER_USER), undefined when unset. */
+export function triggerUserFromEnv(env: Env): Parsed<string | undefined> {
+    const user = env.DB_TRIGGER_USER?.trim();
+    if (!user) return { ok: true, value: undefined };
+    if (!ROLE_NAME.test(user) || /^(pg_|rds)/.test(user) || user === "postgres") {
+        return fail(`DB_TRIGGER_USER ${JSON.stringify(user)} is not a lower-case role name (not pg_*, rds*, postgres)`);
     }
     return { ok: true, value: user };
 }
