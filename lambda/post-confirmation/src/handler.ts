@@ -11,8 +11,12 @@ import type { PostConfirmationTriggerEvent } from "aws-lambda";
 export interface UserRecord {
     readonly cognitoSub: string;
     readonly email: string;
-    readonly name: string | null;
+    /** The `name` attribute, else the email's local part (the users table requires 1 to 100 characters). */
+    readonly name: string;
 }
+
+/** Longest name the application's users table accepts. */
+export const MAX_NAME_LENGTH = 100;
 
 /** Where users are written (PostgreSQL in the function, see db.ts). */
 export interface UserStore {
@@ -35,8 +39,16 @@ export function userFromEvent(event: PostConfirmationTriggerEvent): UserRecord {
     if (typeof email !== "string" || email === "") {
         throw new Error(`post-confirmation: user ${sub} has no email attribute`);
     }
-    const name = typeof attributes.name === "string" && attributes.name.trim() !== "" ? attributes.name.trim() : null;
+    const given =
+        typeof attributes.name === "string" ? attributes.name.replace(/[\u0000-\u001f\u007f-\u009f]/g, "").trim() : "";
+    const name = (given || email.split("@")[0] || "user").slice(0, MAX_NAME_LENGTH);
     return { cognitoSub: sub, email: email.toLowerCase(), name };
+}
+
+/** A unique violation on anything but the sub (the conflict target): the email. */
+function isEmailTaken(err: unknown): boolean {
+    const e = err as { code?: string; constraint?: string };
+    return e?.code === "23505" && !/cognito_sub/.test(e.constraint ?? "");
 }
 
 export interface HandlerDeps {
@@ -52,7 +64,16 @@ export function createHandler(deps: HandlerDeps) {
             return event;
         }
         const user = userFromEvent(event);
-        const inserted = await deps.store.insertUser(user);
+        let inserted: boolean;
+        try {
+            inserted = await deps.store.insertUser(user);
+        } catch (err) {
+            // Another record holds the email (e.g. a user deleted from the pool who signed up again):
+            // the sign-up still succeeds; the user creates or claims a record through the API.
+            if (!isEmailTaken(err)) throw err;
+            log({ message: "email already used by another user record: not inserted", sub: user.cognitoSub });
+            return event;
+        }
         log({
             message: inserted ? "user inserted" : "user already present",
             sub: user.cognitoSub,
