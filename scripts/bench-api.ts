@@ -6,7 +6,8 @@
  * (`taskset`; unpinned, with a note, where it is missing).
  *
  * Options: --duration <s> (10 per scenario), --connections <n> (32),
- * --users <n> seeded (1000). Every loop stops by itself: after the duration
+ * --users <n> seeded (1000), each with its own access token from a loopback
+ * issuer (localSystem/tokenIssuer.ts; the API verifies every request's token). Every loop stops by itself: after the duration
  * or 500,000 requests, whichever comes first. Targets (issue 17):
  * at least 3,000 req/s and p99 under 20 ms.
  */
@@ -17,6 +18,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { startIssuer } from "./localSystem/tokenIssuer";
 
 const ROOT = path.resolve(__dirname, "..");
 const TARGET_RPS = 3000;
@@ -28,6 +30,8 @@ interface LoadSpec {
     readonly method: "GET" | "POST";
     /** Paths to cycle through (GET), or one path (POST). */
     readonly paths: readonly string[];
+    /** Bearer access token of each path (same index; the API checks every request's token). */
+    readonly tokens: readonly string[];
     readonly body?: string;
     readonly expect: number;
     readonly connections: number;
@@ -58,7 +62,7 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     const started = performance.now();
     const measureFrom = started + spec.warmupMs;
     const end = measureFrom + spec.durationMs;
-    const once = (p: string) =>
+    const once = (p: string, token: string) =>
         new Promise<number>((resolve) => {
             const req = http.request(
                 {
@@ -67,9 +71,12 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
                     path: p,
                     method: spec.method,
                     agent,
-                    headers: spec.body
-                        ? { "content-type": "application/json", "content-length": Buffer.byteLength(spec.body) }
-                        : {},
+                    headers: {
+                        authorization: `Bearer ${token}`,
+                        ...(spec.body
+                            ? { "content-type": "application/json", "content-length": Buffer.byteLength(spec.body) }
+                            : {}),
+                    },
                 },
                 (res) => {
                     res.resume();
@@ -81,9 +88,9 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         });
     const loop = async () => {
         while (performance.now() < end && sent < MAX_REQUESTS) {
-            const p = spec.paths[sent++ % spec.paths.length];
+            const i = sent++ % spec.paths.length;
             const t0 = performance.now();
-            const status = await once(p);
+            const status = await once(spec.paths[i], spec.tokens[i % spec.tokens.length]);
             const t1 = performance.now();
             if (status !== spec.expect) errors += 1;
             if (t0 >= measureFrom && t1 <= end && measured < MAX_REQUESTS) latencies[measured++] = t1 - t0;
@@ -170,13 +177,15 @@ async function waitReady(port: number, app: ChildProcess): Promise<void> {
     throw new Error("the API did not become ready within 60 s");
 }
 
-async function seedUsers(port: number, n: number): Promise<number[]> {
+/** Creates one user record per token (each user owns exactly one record). */
+async function seedUsers(port: number, tokens: readonly string[]): Promise<number[]> {
     const ids: number[] = [];
+    const n = tokens.length;
     for (let i = 0; i < n; i += 20) {
         const batch = Array.from({ length: Math.min(20, n - i) }, (_, j) =>
             fetch(`http://127.0.0.1:${port}/api/users`, {
                 method: "POST",
-                headers: { "content-type": "application/json" },
+                headers: { "content-type": "application/json", authorization: `Bearer ${tokens[i + j]}` },
                 body: JSON.stringify({ name: `Bench User ${i + j}`, email: `bench-${i + j}@example.com` }),
             }).then(async (r) => ((await r.json()) as { id: number }).id),
         );
@@ -219,8 +228,11 @@ async function main(): Promise<void> {
     console.log(hasTaskset ? "API pinned to core 0, load generator to core 1 (taskset)" : "taskset missing: unpinned");
     let pg: EmbeddedPostgres | undefined;
     let app: ChildProcess | undefined;
+    // Every request carries an access token, verified by the API against this issuer's JWKS.
+    const issuer = await startIssuer();
     const cleanup = async () => {
         app?.kill("SIGTERM");
+        await issuer.close();
         await pg?.stop().catch(() => undefined);
         fs.rmSync(dataDir, { recursive: true, force: true });
     };
@@ -242,11 +254,13 @@ async function main(): Promise<void> {
             AWS_SECRET_ACCESS_KEY: "bench-secret-key-not-a-real-one",
             UPLOADS_BUCKET: "bench-media",
             MEDIA_BASE_URL: "https://example.cloudfront.net/media",
+            ...issuer.env,
         });
         app.stdout!.resume();
         app.stderr!.on("data", (d) => process.stderr.write(d));
         await waitReady(apiPort, app);
-        const ids = await seedUsers(apiPort, users);
+        const tokens = Array.from({ length: users }, (_, i) => issuer.accessToken(`bench-user-${i}`));
+        const ids = await seedUsers(apiPort, tokens);
         console.log(
             `seeded ${ids.length} users; ${connections} keep-alive connections, ${durationMs / 1000} s per scenario after 2 s warm-up\n`,
         );
@@ -254,7 +268,7 @@ async function main(): Promise<void> {
         const scenarios: [string, LoadSpec][] = [
             [
                 "GET /api/users/{id}",
-                { ...common, method: "GET", paths: ids.map((id) => `/api/users/${id}`), expect: 200 },
+                { ...common, method: "GET", paths: ids.map((id) => `/api/users/${id}`), tokens, expect: 200 },
             ],
             [
                 "POST /api/uploads",
@@ -262,6 +276,7 @@ async function main(): Promise<void> {
                     ...common,
                     method: "POST",
                     paths: ["/api/uploads"],
+                    tokens,
                     body: JSON.stringify({ fileName: "photo.jpg", contentType: "image/jpeg", size: 250_000 }),
                     expect: 201,
                 },
