@@ -5,19 +5,17 @@
  * come from the real stream consumer (lambda/message-stream), fed by the
  * local stream poller that `npm run local` uses (dynalite has no streams).
  *
- * Identity: the API takes the caller's principal from the function the
- * application passes in. Here that function checks bearer tokens this spec
- * issued (a stand-in for the sign-in's token check, which is not what is
- * tested here); the API itself never reads an identity from the request.
+ * Identity: callers send real access tokens from an issuer on loopback
+ * (scripts/localSystem/tokenIssuer.ts); the app's guard verifies them
+ * (app/src/auth) and the API takes the caller's `sub` from it, never an
+ * identity from the request itself.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { createApp, type App } from "../app/src/app";
-import type { PrincipalOf } from "../app/src/messages";
 import { validatePageQuery } from "../app/src/messages/validation";
 import {
     createMessageTable,
@@ -26,6 +24,7 @@ import {
     startMessageStream,
     type LocalDynamo,
 } from "../scripts/localSystem/dynamo";
+import { startIssuer, type TestIssuer } from "../scripts/localSystem/tokenIssuer";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -62,18 +61,9 @@ describe("sample app: messages API on DynamoDB (issue 19)", function () {
         let app: App;
         let url: string;
         let clock = Date.parse("2026-12-01T10:00:00Z");
-        const tokens = new Map<string, string>();
+        let issuer: TestIssuer;
         const lines: string[] = [];
-        const signIn = (userId: string): Caller => {
-            const token = crypto.randomBytes(16).toString("hex");
-            tokens.set(token, userId);
-            return { token };
-        };
-        const principalOf: PrincipalOf = ({ req }) => {
-            const m = /^Bearer ([0-9a-f]{32})$/.exec(req.headers.authorization ?? "");
-            const userId = m ? tokens.get(m[1]) : undefined;
-            return userId ? { userId } : undefined;
-        };
+        const signIn = (userId: string): Caller => ({ token: issuer.accessToken(userId) });
         let alice: Caller, bob: Caller, carol: Caller, mallory: Caller;
 
         const call = async (who: Caller | undefined, method: string, p: string, body?: unknown) => {
@@ -91,11 +81,11 @@ describe("sample app: messages API on DynamoDB (issue 19)", function () {
 
         before(async () => {
             dynamo = await startDynamo(0);
+            issuer = await startIssuer();
             table = await createMessageTable(dynamo.client, "messages-api-spec");
             app = createApp({
-                env: { MESSAGES_TABLE: table, AWS_REGION: "us-east-1" },
+                env: { MESSAGES_TABLE: table, AWS_REGION: "us-east-1", ...issuer.env },
                 dynamodb: dynamo.client,
-                principalOf,
                 // Each message 1 ms after the last, so ids (ULIDs) sort as the messages were sent.
                 now: () => ++clock,
                 log: (level, msg, fields) => lines.push(JSON.stringify({ level, msg, ...fields })),
@@ -107,12 +97,13 @@ describe("sample app: messages API on DynamoDB (issue 19)", function () {
         after(async () => {
             await app?.shutdown();
             await dynamo?.stop();
+            await issuer?.close();
         });
 
         it("refuses a caller without a sign-in (401) and does not trust a user id in the request", async () => {
             const res = await call(undefined, "GET", "/api/conversations");
             expect(res.status).to.equal(401);
-            expect(res.headers.get("www-authenticate")).to.equal("Bearer");
+            expect(res.headers.get("www-authenticate")).to.equal('Bearer realm="api"');
             const spoof = await fetch(`${url}/api/conversations`, { headers: { "x-user-id": "alice" } });
             expect(spoof.status).to.equal(401);
         });
@@ -263,9 +254,8 @@ describe("sample app: messages API on DynamoDB (issue 19)", function () {
                 credentials: DYNAMO_CREDENTIALS,
             });
             const own = createApp({
-                env: { MESSAGES_TABLE: table, AWS_REGION: "us-east-1" },
+                env: { MESSAGES_TABLE: table, AWS_REGION: "us-east-1", ...issuer.env },
                 dynamodb: appClient,
-                principalOf,
                 log: (level, msg, fields) => lines.push(JSON.stringify({ level, msg, ...fields })),
             });
             await new Promise<void>((resolve) => own.service.server.listen(0, "127.0.0.1", resolve));
@@ -298,7 +288,7 @@ describe("sample app: messages API on DynamoDB (issue 19)", function () {
 
         it("answers 503 when the table or the sign-in is not configured", async () => {
             for (const options of [
-                { env: {}, principalOf },
+                { env: { ...issuer.env } },
                 { env: { MESSAGES_TABLE: table, AWS_REGION: "us-east-1" } },
             ]) {
                 const bare = createApp({ ...options, log: () => undefined });

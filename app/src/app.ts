@@ -7,7 +7,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Pool } from "pg";
-import { authenticatorFromEnv, guard } from "./auth";
+import { authenticatorFromEnv, guard, principalOf } from "./auth";
 import { Database } from "./db/database";
 import { classifyDbError } from "./db/errors";
 import { iamTokenProvider } from "./db/iamToken";
@@ -57,7 +57,7 @@ export interface AppOptions {
     readonly s3?: S3Client;
     /** Clock (Unix ms) of the uploads and messages APIs. @default Date.now */
     readonly now?: () => number;
-    /** The caller's verified principal (the sign-in's token check); without it the messages API answers 503. */
+    /** The caller's principal for the messages API. @default the access token's `sub`, verified by the guard (src/auth) */
     readonly principalOf?: PrincipalOf;
     /** DynamoDB client of the messages API. Default: one for AWS_REGION (DYNAMODB_ENDPOINT when set). */
     readonly dynamodb?: DynamoDBClient;
@@ -134,6 +134,9 @@ function uploadsApi(env: Env, log: Log, s3?: S3Client, now?: () => number): Rout
     return uploadRoutes({ s3: client, settings: settings.value, log, now });
 }
 
+/** The caller the guard verified (src/auth), as the messages API names it. */
+const verifiedPrincipal: PrincipalOf = async ({ req }) => ({ userId: (await principalOf(req)).sub });
+
 /** Builds the application (not listening, not migrated yet). */
 export function createApp(options: AppOptions = {}): App {
     const env = options.env ?? process.env;
@@ -177,7 +180,13 @@ export function createApp(options: AppOptions = {}): App {
             ? userRoutes(database)
             : [unavailable(/^\/api\/users(\/[^/]+)?$/, "reason" in health ? health.reason : "")]),
         ...uploadsApi(env, log, options.s3, options.now),
-        ...messagesApi({ env, log, principalOf: options.principalOf, dynamodb: options.dynamodb, now: options.now }),
+        ...messagesApi({
+            env,
+            log,
+            principalOf: options.principalOf ?? verifiedPrincipal,
+            dynamodb: options.dynamodb,
+            now: options.now,
+        }),
     ];
     // Deny by default: every route but the public ones needs a verified access token (src/auth/guard.ts).
     const service = createHttpService(
