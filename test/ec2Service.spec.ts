@@ -191,7 +191,11 @@ describe("ContainerImage", () => {
                 })),
         );
         const repo = rec.one("aws:ecr/repository:Repository").inputs;
-        expect(repo).to.include({ imageTagMutability: "IMMUTABLE", forceDelete: false });
+        // Every tag immutable except the program's own build tags, which a re-push of the same
+        // context (other bytes: file modes, an interrupted up) must be able to move.
+        expect(repo).to.include({ imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", forceDelete: false });
+        expect(repo.imageTagMutabilityExclusionFilters).to.deep.equal([{ filter: "build-*", filterType: "WILDCARD" }]);
+        expect(rec.one("docker:index/image:Image").inputs.imageName).to.match(/:build-[0-9a-f]{20}$/);
         expect(repo.imageScanningConfiguration).to.deep.equal({ scanOnPush: true });
         const lifecycle = JSON.parse(rec.one("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy);
         expect(lifecycle.rules[1].selection).to.include({ countType: "imageCountMoreThan", countNumber: 5 });

@@ -437,11 +437,12 @@ describe("EcsEc2Service", () => {
             expect(await valueOf(svc.imageRef)).to.equal(image.state.repoDigest);
         });
 
-        it("ECR repository: scan on push, immutable tags, encrypted, lifecycle policy, deletable in dev", () => {
+        it("ECR repository: scan on push, immutable tags but the build ones, encrypted, lifecycle, deletable in dev", () => {
             const repo = rec.one(T.repo);
             expect(repo.inputs).to.deep.include({
                 imageScanningConfiguration: { scanOnPush: true },
-                imageTagMutability: "IMMUTABLE",
+                imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters: [{ filter: "build-*", filterType: "WILDCARD" }],
                 encryptionConfigurations: [{ encryptionType: "AES256" }],
                 forceDelete: true,
             });

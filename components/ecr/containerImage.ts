@@ -1,6 +1,6 @@
 /**
  * ContainerImage: the image a service runs. Either an ECR repository (scan on
- * push, immutable tags, lifecycle) with an optional Docker build of a local
+ * push, tags immutable except the program's own build tags, lifecycle) with an optional Docker build of a local
  * context pushed to it, or a prebuilt image reference with no repository at
  * all. The `imageRef` output is what a task definition runs: the pushed image
  * by digest, or the given reference.
@@ -16,7 +16,7 @@ import { nameTags } from "../shared/tags";
 import { isKnown } from "../shared/validation";
 import { ARCHITECTURES, dockerPlatform, type Architecture } from "../ecs/taskSizes";
 import { componentName } from "../shared/inputChecks";
-import { contextHash, dockerBuildPaths, ecrLifecyclePolicy, imageTag } from "./dockerContext";
+import { contextHash, dockerBuildPaths, ecrLifecyclePolicy, imageTag, repositoryTagMutability } from "./dockerContext";
 
 export const IMAGE_REFERENCE =
     /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
@@ -157,7 +157,9 @@ export class ContainerImage extends pulumi.ComponentResource {
                 `${name}-repo`,
                 {
                     imageScanningConfiguration: { scanOnPush: true },
-                    imageTagMutability: "IMMUTABLE",
+                    // Immutable except `build-*`, which a re-push of the same context may move:
+                    // the service runs the image by digest, never by tag.
+                    ...repositoryTagMutability(),
                     encryptionConfigurations: [
                         args.repositoryKmsKeyArn === undefined
                             ? { encryptionType: "AES256" }

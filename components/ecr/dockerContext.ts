@@ -130,7 +130,32 @@ export function dockerBuildPaths(
     return { context: rel(contextDir), dockerfile: rel(dockerfile) };
 }
 
-/** Immutable image tag for a context hash. */
+/** Prefix of the tags the program's own builds push (see {@link imageTag}). */
+export const BUILD_TAG_PREFIX = "build-";
+
+/**
+ * Image tag for a context hash. The tag is a name for humans only: the task
+ * definition runs the pushed image by digest. It is excluded from the
+ * repository's immutability ({@link repositoryTagMutability}) because the same
+ * context can be pushed again with different bytes (an interrupted `up`,
+ * another machine's file modes, a provider upgrade): an immutable tag would
+ * then fail the deploy.
+ */
 export function imageTag(hash: string): string {
-    return `build-${hash.slice(0, 20)}`;
+    return `${BUILD_TAG_PREFIX}${hash.slice(0, 20)}`;
+}
+
+/**
+ * Tag mutability of the repository: every tag immutable (a release or CI tag
+ * such as `git-<sha>` can never be moved) except the program's own build tags,
+ * which a re-push may legitimately move (ECR `IMMUTABLE_WITH_EXCLUSION`).
+ */
+export function repositoryTagMutability(): {
+    imageTagMutability: "IMMUTABLE_WITH_EXCLUSION";
+    imageTagMutabilityExclusionFilters: { filter: string; filterType: "WILDCARD" }[];
+} {
+    return {
+        imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters: [{ filter: `${BUILD_TAG_PREFIX}*`, filterType: "WILDCARD" }],
+    };
 }

@@ -2,10 +2,12 @@
 export { ContainerImage, CONTAINER_IMAGE_DEFAULTS, resolveContainerImageArgs } from "./containerImage";
 export type { ContainerImageArgs } from "./containerImage";
 export {
+    BUILD_TAG_PREFIX,
     contextHash,
     dockerBuildPaths,
     ecrLifecyclePolicy,
     imageTag,
     isIgnored,
     parseDockerignore,
+    repositoryTagMutability,
 } from "./dockerContext";
