@@ -15,6 +15,7 @@ export {
     type Ec2ServiceArgs,
     type LoadBalancerAttachment,
     type HttpApiAttachment,
+    type RestartOnSecretRotationArgs,
     type TaskRoleStatement,
     Architecture,
     ContainerInsights,

@@ -109,6 +109,11 @@ export const environmentSchema = z
             .describe(
                 "EC2 instance type of the ECS capacity (its CPU architecture follows: a Graviton type means arm64).",
             ),
+        amiId: str(matching(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, "an AMI id such as ami-0123456789abcdef0"))
+            .optional()
+            .describe(
+                "AMI of the ECS instances, pinned; setting or changing it is the deliberate AMI update (rolling instance refresh). Unset: the ECS-optimized AMI recommended when the instances were created, then kept.",
+            ),
         minInstances: int(0, 100).default(1).describe("Auto Scaling group minimum size."),
         maxInstances: int(1, 100).default(1).describe("Auto Scaling group maximum size."),
         desiredInstances: int(0, 100).default(1).describe("Auto Scaling group desired size at creation."),

@@ -129,6 +129,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         serviceSubnetIds: vpc.privateSubnetIds,
         ingress: config.ingress,
         instanceType: config.instanceType,
+        amiId: config.amiId,
         architecture: config.architecture,
         minInstances: config.minInstances,
         maxInstances: config.maxInstances,

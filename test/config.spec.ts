@@ -157,6 +157,7 @@ describe("stack configuration", () => {
             expect(message).to.contain('aws-webapp:vpcCidr: "" is empty: expected an IPv4 CIDR block');
             // Keys without a default: "" is Pulumi.yaml's declared "unset".
             expect([...OPTIONAL_KEYS]).to.deep.equal([
+                "amiId",
                 "image",
                 "monthlyBudgetUsd",
                 "domainName",

@@ -5,14 +5,17 @@
  * service with deployment circuit breaker and target-tracking auto scaling.
  * It joins a {@link WebLoadBalancer} (own target group + listener rule), an
  * {@link HttpApiGateway} (own Cloud Map service + routes), or no ingress.
+ * Opt-in: a restart (new deployment) when a secret it reads has rotated.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "../shared/moves";
+import { ValidationError } from "../shared/validation";
 import { nameTags } from "../shared/tags";
 import { attachToHttpApi, attachToLoadBalancer, NO_INGRESS, type Ingress } from "./attachments";
 import { resolveEc2ServiceArgs, type Ec2ServiceArgs } from "./ec2ServiceArgs";
 import { ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./policies";
+import { restartBundleDir, restartOnSecretRotation } from "./restartOnRotation";
 import { containerDefinitions, serviceResourceId, taskFamily, TMP_VOLUME } from "./taskDefinition";
 
 /** An ECS service on EC2 capacity. See docs/components/Ec2Service.md. */
@@ -32,9 +35,19 @@ export class Ec2Service extends pulumi.ComponentResource {
     public readonly taskRoleArn: pulumi.Output<string>;
     /** `targetgroup/<name>/<id>`: the CloudWatch `TargetGroup` dimension; undefined without `loadBalancer`. */
     public readonly targetGroupArnSuffix: pulumi.Output<string | undefined>;
+    /** Function that forces a new deployment on rotation; undefined without `restartOnSecretRotation`. */
+    public readonly restartFunctionName: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: Ec2ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveEc2ServiceArgs(name, args);
+        let restartBundle: string | undefined;
+        if (s.restartOnSecretRotation) {
+            try {
+                restartBundle = restartBundleDir();
+            } catch (e) {
+                throw new ValidationError(`Ec2Service "${name}"`, [`restartOnSecretRotation: ${(e as Error).message}`]);
+            }
+        }
         super(Ec2Service.TYPE, name, {}, opts);
         const child = childOptions(this, opts);
         const invoke = { parent: this };
@@ -304,6 +317,23 @@ export class Ec2Service extends pulumi.ComponentResource {
             }
         }
 
+        const restart =
+            args.restartOnSecretRotation && restartBundle
+                ? restartOnSecretRotation(
+                      {
+                          name,
+                          secretArn: args.restartOnSecretRotation.secretArn,
+                          clusterArn: args.cluster.clusterArn,
+                          clusterName: args.cluster.clusterName,
+                          serviceName: service.name,
+                          logRetentionDays: s.logRetentionDays,
+                          tags: args.tags,
+                      },
+                      restartBundle,
+                      child,
+                  )
+                : undefined;
+
         this.serviceName = service.name;
         this.securityGroupId = securityGroup.id;
         this.logGroupName = logGroup.name;
@@ -313,7 +343,9 @@ export class Ec2Service extends pulumi.ComponentResource {
         this.taskRoleName = taskRole.name;
         this.taskRoleArn = taskRole.arn;
         this.targetGroupArnSuffix = ingress.targetGroupArnSuffix ?? pulumi.output(undefined);
+        this.restartFunctionName = restart ? restart.functionName : pulumi.output(undefined);
         this.registerOutputs({
+            restartFunctionName: this.restartFunctionName,
             serviceName: this.serviceName,
             securityGroupId: this.securityGroupId,
             logGroupName: this.logGroupName,

@@ -36,6 +36,7 @@ import {
     taskRoleStatements,
     type TaskRoleStatement,
 } from "./containerChecks";
+import { checkRestartOnSecretRotation, type RestartOnSecretRotationArgs } from "./restartOnRotation";
 import { describeMemoryFor, isValidTaskSize, TASK_SIZES } from "./taskSizes";
 
 /** Defaults of {@link Ec2ServiceArgs}, named by each argument's `@default`. */
@@ -155,6 +156,13 @@ export interface Ec2ServiceArgs {
     readonly deregistrationDelaySeconds?: number;
     /** Join an HttpApiGateway (own Cloud Map service, integration and routes). @default none (no ingress: a worker) */
     readonly httpApi?: HttpApiAttachment;
+    /**
+     * For images that must sign in with a password from `secrets`: force a new deployment when that
+     * secret has rotated (EventBridge rule on its `RotationSucceeded` event, a small function calling
+     * `ecs:UpdateService` on this service only), so tasks start again with the new value.
+     * @default none (tasks keep the value they started with)
+     */
+    readonly restartOnSecretRotation?: RestartOnSecretRotationArgs;
 
     /** Tags merged into every taggable child. @default {} */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -176,7 +184,8 @@ export function resolveEc2ServiceArgs(name: string, args: Ec2ServiceArgs, sink?:
         const task = resolveTask(p, args);
         const service = resolveService(p, args);
         const ingress = resolveIngress(p, name, args);
-        return { ...task, ...service, ...ingress };
+        checkRestartOnSecretRotation(p, args.restartOnSecretRotation);
+        return { ...task, ...service, ...ingress, restartOnSecretRotation: args.restartOnSecretRotation !== undefined };
     });
 }
 

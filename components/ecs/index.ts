@@ -4,6 +4,7 @@ export type { EcsClusterArgs, EcsClusterRef } from "./cluster";
 export {
     Ec2Capacity,
     EC2_CAPACITY_DEFAULTS,
+    AMI_ID,
     ecsAmiParameterName,
     ecsUserData,
     resolveEc2CapacityArgs,
@@ -32,6 +33,14 @@ export {
     taskRolePolicy,
 } from "./policies";
 export { containerDefinitions, serviceResourceId, taskFamily } from "./taskDefinition";
+export {
+    ecsServiceArn,
+    restartRolePolicy,
+    rotationEventPattern,
+    SECRET_ARN,
+    type RestartOnSecretRotationArgs,
+} from "./restartOnRotation";
+export { RESTART_ENV, ROTATION_SUCCEEDED } from "./restartEnv";
 export {
     Architecture,
     ARCHITECTURES,

@@ -82,6 +82,8 @@ export class EcsEc2Service extends pulumi.ComponentResource {
     /** Attach further application permissions to this role. */
     public readonly taskRoleName: pulumi.Output<string>;
     public readonly taskRoleArn: pulumi.Output<string>;
+    /** Function that forces a new deployment on rotation; undefined without `restartOnSecretRotation`. */
+    public readonly restartFunctionName: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: EcsEc2ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every argument, the pattern's and its blocks', is validated before
@@ -154,6 +156,7 @@ export class EcsEc2Service extends pulumi.ComponentResource {
         this.executionRoleArn = service.executionRoleArn;
         this.taskRoleName = service.taskRoleName;
         this.taskRoleArn = service.taskRoleArn;
+        this.restartFunctionName = service.restartFunctionName;
 
         this.registerOutputs({
             clusterName: this.clusterName,
@@ -179,6 +182,7 @@ export class EcsEc2Service extends pulumi.ComponentResource {
             executionRoleArn: this.executionRoleArn,
             taskRoleName: this.taskRoleName,
             taskRoleArn: this.taskRoleArn,
+            restartFunctionName: this.restartFunctionName,
         });
     }
 }

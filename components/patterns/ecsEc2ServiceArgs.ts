@@ -4,16 +4,38 @@
  * each block's resolver on one problem set, so one error names every bad
  * argument, by the pattern's names, before anything is registered.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { resolveHttpApiGatewayArgs, type HttpApiGatewayRef } from "../apigw/httpApiGateway";
 import { resolveContainerImageArgs } from "../ecr/containerImage";
 import { resolveEcsClusterArgs, type EcsClusterRef } from "../ecs/cluster";
 import type { TaskRoleStatement } from "../ecs/containerChecks";
-import { resolveEc2CapacityArgs, type ClusterCapacityArgs } from "../ecs/ec2Capacity";
-import { resolveEc2ServiceArgs, type Ec2ServiceArgs } from "../ecs/ec2ServiceArgs";
-import { architectureOfInstanceType, type Architecture, type ContainerInsights } from "../ecs/taskSizes";
-import { resolveWebLoadBalancerArgs, type WebLoadBalancerArgs, type WebLoadBalancerRef } from "../lb/webLoadBalancer";
+import { resolveEc2CapacityArgs } from "../ecs/ec2Capacity";
+import { resolveEc2ServiceArgs } from "../ecs/ec2ServiceArgs";
+import type { RestartOnSecretRotationArgs } from "../ecs/restartOnRotation";
+import type { Architecture, ContainerInsights } from "../ecs/taskSizes";
+import { resolveWebLoadBalancerArgs, type WebLoadBalancerRef } from "../lb/webLoadBalancer";
 import { componentName, oneOf, ProblemSet, renamedKeys } from "../shared/inputChecks";
+import {
+    architectureOf,
+    capacityArgsOf,
+    gatewayArgsOf,
+    imageArgsOf,
+    loadBalancerArgsOf,
+    PLANNED,
+    serviceArgsOf,
+} from "./blockArgs";
+import { refuseInapplicable } from "./inapplicableArgs";
+
+export {
+    architectureOf,
+    capacityArgsOf,
+    gatewayArgsOf,
+    imageArgsOf,
+    loadBalancerArgsOf,
+    PATTERN_DISCOVERY_NAME,
+    serviceArgsOf,
+    type ServiceWiring,
+} from "./blockArgs";
 
 /** Ingress modes: an Application Load Balancer, or HTTP API + VPC link + Cloud Map (no hourly cost). */
 export const IngressMode = {
@@ -94,6 +116,11 @@ export interface EcsEc2ServiceArgs {
     readonly rootVolumeSizeGb?: number;
     /** KMS key of the root volumes. @default the account's EBS default key (aws/ebs) */
     readonly rootVolumeKmsKeyArn?: pulumi.Input<string>;
+    /**
+     * AMI of the instances, pinned: changing it is the deliberate AMI update (new launch template
+     * version, rolling instance refresh). @default unset (the ECS-optimized AMI recommended at creation, then kept)
+     */
+    readonly amiId?: string;
     /** Container Insights on the cluster. @default "enabled" */
     readonly containerInsights?: ContainerInsights;
 
@@ -156,6 +183,12 @@ export interface EcsEc2ServiceArgs {
     readonly healthCheckGracePeriodSeconds?: number;
     /** `pulumi up` waits until the deployment is steady (fails on a rolled-back deployment). @default true */
     readonly waitForSteadyState?: boolean;
+    /**
+     * For images that must sign in with a password from `secrets`: force a new deployment when that
+     * secret has rotated (EventBridge rule on `RotationSucceeded`, a function calling `ecs:UpdateService`
+     * on this service only). @default none (tasks keep the value they started with)
+     */
+    readonly restartOnSecretRotation?: RestartOnSecretRotationArgs;
 
     // --- image ---
     /** Prebuilt image reference (best by digest). Exactly one of `image` and `buildContext`. @default undefined */
@@ -218,220 +251,6 @@ export interface EcsEc2ServiceArgs {
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** Arguments of the capacity the pattern builds (without `cluster`). */
-export function capacityArgsOf(args: EcsEc2ServiceArgs): ClusterCapacityArgs {
-    return {
-        vpcId: args.vpcId,
-        subnetIds: args.instanceSubnetIds!,
-        instancePublicIp: args.instancePublicIp,
-        instanceType: args.instanceType!,
-        architecture: args.architecture,
-        additionalInstanceTypes: args.additionalInstanceTypes,
-        minInstances: args.minInstances,
-        maxInstances: args.maxInstances,
-        desiredInstances: args.desiredInstances,
-        onDemandBaseCapacity: args.onDemandBaseCapacity,
-        onDemandPercentage: args.onDemandPercentage,
-        capacityTargetPercent: args.capacityTargetPercent,
-        managedTerminationProtection: args.managedTerminationProtection,
-        rootVolumeSizeGb: args.rootVolumeSizeGb,
-        rootVolumeKmsKeyArn: args.rootVolumeKmsKeyArn,
-        tags: args.tags,
-    };
-}
-
-/** Arguments of the load balancer the pattern builds (without `loadBalancer`). */
-export function loadBalancerArgsOf(args: EcsEc2ServiceArgs): WebLoadBalancerArgs {
-    return {
-        vpcId: args.vpcId,
-        subnetIds: args.albSubnetIds!,
-        certificateArn: args.certificateArn,
-        sslPolicy: args.sslPolicy,
-        domainName: args.domainName,
-        deletionProtection: args.deletionProtection,
-        accessLogs: args.accessLogs,
-        accessLogsBucket: args.accessLogsBucket,
-        accessLogsPrefix: args.accessLogsPrefix,
-        accessLogsRetentionDays: args.accessLogsRetentionDays,
-        idleTimeoutSeconds: args.idleTimeoutSeconds,
-        forceDestroy: args.forceDestroy,
-        tags: args.tags,
-    };
-}
-
-/** The CPU architecture the pattern builds the image for. */
-export function architectureOf(args: EcsEc2ServiceArgs): Architecture {
-    return (
-        args.architecture ??
-        (typeof args.instanceType === "string" ? architectureOfInstanceType(args.instanceType) : "x86_64")
-    );
-}
-
-/** The name the pattern's Cloud Map service always had (a rename would replace it). */
-export const PATTERN_DISCOVERY_NAME = "app";
-
-/** What the pattern hands its service of the blocks it built or joined. */
-export interface ServiceWiring {
-    readonly cluster: EcsClusterRef;
-    readonly capacityProviderName: pulumi.Input<string> | undefined;
-    readonly image: pulumi.Input<string>;
-    readonly repositoryArn: pulumi.Input<string> | undefined;
-    readonly loadBalancer: WebLoadBalancerRef | undefined;
-    readonly httpApi: HttpApiGatewayRef | undefined;
-}
-
-/** Arguments of the pattern's Ec2Service. */
-export function serviceArgsOf(args: EcsEc2ServiceArgs, ingress: IngressMode, w: ServiceWiring): Ec2ServiceArgs {
-    const rule = args.listenerRule ?? {};
-    const alb = ingress === "alb";
-    return {
-        vpcId: args.vpcId,
-        cidrBlock: args.cidrBlock,
-        subnetIds: args.serviceSubnetIds,
-        vpcEgressPorts: args.vpcEgressPorts,
-        cluster: w.cluster,
-        capacityProviderName: w.capacityProviderName,
-        image: w.image,
-        repositoryArn: w.repositoryArn,
-        taskCpu: args.taskCpu,
-        taskMemory: args.taskMemory,
-        containerName: args.containerName,
-        containerPort: args.containerPort,
-        healthCheckPath: args.healthCheckPath,
-        containerHealthCheckCommand: args.containerHealthCheckCommand,
-        containerUser: args.containerUser,
-        environment: args.environment,
-        secrets: args.secrets,
-        secretsKmsKeyArns: args.secretsKmsKeyArns,
-        taskRoleStatements: args.taskRoleStatements,
-        logRetentionDays: args.logRetentionDays,
-        desiredTasks: args.desiredTasks,
-        minTasks: args.minTasks,
-        maxTasks: args.maxTasks,
-        autoScaling: args.autoScaling,
-        cpuTargetPercent: args.cpuTargetPercent,
-        memoryTargetPercent: args.memoryTargetPercent,
-        // The pattern reports these itself when they do not apply (by its own ingress names).
-        requestsPerTarget: alb ? args.requestsPerTarget : undefined,
-        healthCheckGracePeriodSeconds: alb ? args.healthCheckGracePeriodSeconds : undefined,
-        waitForSteadyState: args.waitForSteadyState,
-        deregistrationDelaySeconds: args.deregistrationDelaySeconds,
-        loadBalancer:
-            alb && w.loadBalancer
-                ? {
-                      loadBalancer: w.loadBalancer,
-                      priority: rule.priority ?? ECS_EC2_SERVICE_DEFAULTS.listenerRulePriority,
-                      pathPatterns:
-                          rule.pathPatterns ??
-                          (rule.hostHeaders === undefined ? [...ECS_EC2_SERVICE_DEFAULTS.pathPatterns] : undefined),
-                      hostHeaders: rule.hostHeaders,
-                  }
-                : undefined,
-        httpApi:
-            !alb && w.httpApi
-                ? { gateway: w.httpApi, routeKeys: args.routeKeys, discoveryName: PATTERN_DISCOVERY_NAME }
-                : undefined,
-        tags: args.tags,
-    };
-}
-
-/** Stand-ins for blocks the pattern creates after validation (the service's checks only need them present). */
-const TO_BE_CREATED = "(created by the pattern)";
-const PLANNED: ServiceWiring = {
-    cluster: { clusterArn: TO_BE_CREATED, clusterName: TO_BE_CREATED },
-    capacityProviderName: TO_BE_CREATED,
-    image: TO_BE_CREATED,
-    repositoryArn: TO_BE_CREATED,
-    loadBalancer: {
-        listenerArn: TO_BE_CREATED,
-        securityGroupId: TO_BE_CREATED,
-        arnSuffix: TO_BE_CREATED,
-        url: TO_BE_CREATED,
-    },
-    httpApi: {
-        apiId: TO_BE_CREATED,
-        vpcLinkId: TO_BE_CREATED,
-        securityGroupId: TO_BE_CREATED,
-        namespaceId: TO_BE_CREATED,
-        url: TO_BE_CREATED,
-    },
-};
-
-const CAPACITY_KEYS = [
-    "instanceSubnetIds",
-    "instancePublicIp",
-    "instanceType",
-    "additionalInstanceTypes",
-    "minInstances",
-    "maxInstances",
-    "desiredInstances",
-    "onDemandBaseCapacity",
-    "onDemandPercentage",
-    "capacityTargetPercent",
-    "managedTerminationProtection",
-    "rootVolumeSizeGb",
-    "rootVolumeKmsKeyArn",
-    "containerInsights",
-] as const;
-const LOAD_BALANCER_KEYS = [
-    "albSubnetIds",
-    "certificateArn",
-    "sslPolicy",
-    "domainName",
-    "deletionProtection",
-    "accessLogs",
-    "accessLogsBucket",
-    "accessLogsPrefix",
-    "accessLogsRetentionDays",
-    "idleTimeoutSeconds",
-] as const;
-
-/** Arguments that make no sense in the chosen shape are refused rather than ignored. */
-function refuseInapplicable(p: ProblemSet, args: EcsEc2ServiceArgs, ingress: IngressMode): void {
-    if (args.cluster !== undefined) {
-        for (const key of CAPACITY_KEYS)
-            if (args[key] !== undefined)
-                p.add(`${key}: is set but the joined cluster brings its capacity: expected it unset with cluster`);
-    } else {
-        if (args.capacityProviderName !== undefined)
-            p.add("capacityProviderName: is set without cluster: expected it only with a joined cluster");
-        if (args.instanceType === undefined) p.add("instanceType: is required (unless cluster is given)");
-    }
-    if (args.loadBalancer !== undefined) {
-        for (const key of LOAD_BALANCER_KEYS)
-            if (args[key] !== undefined)
-                p.add(
-                    `${key}: is set but applies to the pattern's own load balancer: expected it unset with loadBalancer`,
-                );
-    }
-    if (ingress === "alb") {
-        if (args.httpApi !== undefined)
-            p.add(`httpApi: is set with ingress "alb": expected ingress "httpApi" to join it`);
-        if (args.routeKeys !== undefined) p.add(`routeKeys: is set but applies to ingress "httpApi" only`);
-        return;
-    }
-    if (args.loadBalancer !== undefined)
-        p.add(`loadBalancer: is set with ingress "httpApi": expected ingress "alb" to join it`);
-    if (args.listenerRule !== undefined) p.add(`listenerRule: is set but applies to ingress "alb" only`);
-    // ALB-only arguments make no sense behind an HTTP API: refuse them rather than ignore them.
-    for (const key of ["albSubnetIds", "certificateArn", "accessLogsBucket"] as const) {
-        if (args[key] !== undefined)
-            p.add(`${key}: is set but applies to ingress "alb" only: expected it unset with ingress "httpApi"`);
-    }
-    for (const key of ["deletionProtection", "accessLogs"] as const) {
-        if (args[key] === true)
-            p.add(`${key}: true applies to ingress "alb" only: expected it unset with ingress "httpApi"`);
-    }
-    // The grace period is documented (provider and CreateService) as valid only for load-balanced
-    // services, and ECS has rejected it on others; the container health check's start period covers startup.
-    if (args.healthCheckGracePeriodSeconds !== undefined)
-        p.add(
-            `healthCheckGracePeriodSeconds: is set but applies to ingress "alb" only (valid only on load-balanced services): expected it unset with ingress "httpApi"`,
-        );
-    if (args.requestsPerTarget !== undefined)
-        p.add(`requestsPerTarget: ${args.requestsPerTarget} needs ingress "alb" (the metric is the target group's)`);
-}
-
 /**
  * Validates every argument of an {@link EcsEc2Service}: the pattern's own,
  * then each block's it builds, on one problem set (by the pattern's names).
@@ -469,31 +288,4 @@ export function resolveEcsEc2ServiceArgs(name: string, args: EcsEc2ServiceArgs) 
     );
     p.throwIfAny();
     return { ingress, architecture };
-}
-
-/** Arguments of the image block. */
-export function imageArgsOf(args: EcsEc2ServiceArgs, architecture: Architecture) {
-    return {
-        image: args.image,
-        buildContext: args.buildContext,
-        dockerfile: args.dockerfile,
-        architecture,
-        // The pattern always had its repository, also for a prebuilt image.
-        createRepository: true,
-        keepImages: args.keepImages,
-        untaggedImageExpiryDays: args.untaggedImageExpiryDays,
-        repositoryKmsKeyArn: args.repositoryKmsKeyArn,
-        forceDestroy: args.forceDestroy,
-        tags: args.tags,
-    };
-}
-
-/** Arguments of the HTTP API the pattern builds (without `httpApi`). */
-export function gatewayArgsOf(args: EcsEc2ServiceArgs) {
-    return {
-        vpcId: args.vpcId,
-        subnetIds: args.serviceSubnetIds,
-        logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
-    };
 }

@@ -35,6 +35,10 @@ export function computedOutputs(c: RemoteContext): Record<string, Computed> {
             arn: arn(c, "logs", `log-group:${i.name ?? n}`),
             name: i.name ?? n,
         }),
+        "aws:cloudwatch/eventRule:EventRule": (n, i) => ({
+            arn: arn(c, "events", `rule/${i.name ?? n}`),
+            name: i.name ?? n,
+        }),
         "aws:iam/role:Role": (n, i) => ({
             arn: arn(c, "iam", `role/${i.name ?? n}`, true),
             name: i.name ?? n,
