@@ -639,6 +639,37 @@ describe("plan: the real dev and prod stacks", () => {
             expect(p.diagram.mermaid.split("\n")[0]).to.equal("flowchart LR");
         });
 
+        it(`${stack}: shows what issue 15's bar asks (teardown, tags, database user, budget, thresholds, insights, scaling)`, () => {
+            const shows = (topic: string) => plans[stack].checks.filter((c) => c.topic === topic).map((c) => c.shows);
+            const dev = stack === "dev";
+            expect(shows("bucket on destroy")[0]).to.equal(
+                dev
+                    ? "force-destroyed (destroy empties it)"
+                    : "kept: not force-destroyed (destroy stops while it holds objects)",
+            );
+            expect(shows("image tags")).to.deep.equal([
+                "IMMUTABLE except build-*: no re-pushable immutable tag (builds push build-<hash>, run by digest)",
+            ]);
+            expect(shows("database user of the app")).to.deep.equal([
+                `traffic as app with IAM authentication (${stack}-web-task-policy), not the master user dbadmin`,
+            ]);
+            expect(shows("budget scope")).to.deep.equal([`filtered by tag Environment = ${stack}`]);
+            const idle = plans[stack].cost.totalUsd;
+            expect(shows("budget threshold vs idle cost")[0]).to.match(
+                new RegExp(`^80 % actual notice at [0-9.]+ USD > idle ${idle.toFixed(2)} USD a month$`),
+            );
+            // The account-wide alarm lives in one stack (prod), above that stack's idle daily cost.
+            expect(shows("daily charges alarm vs idle cost")).to.have.length(dev ? 0 : 1);
+            if (!dev)
+                expect(shows("daily charges alarm vs idle cost")[0]).to.match(/^[0-9.]+ USD a day > this stack's idle/);
+            expect(shows("Container Insights")[0]).to.match(
+                dev
+                    ? /^off \(enabled would add [1-9][0-9.]* USD a month\)$/
+                    : /^enabled: [1-9][0-9.]* USD a month \(in the idle cost\)$/,
+            );
+            expect(shows("service scaling")).to.deep.equal([dev ? "1–2 tasks" : "2–10 tasks"]);
+        });
+
         it(`${stack}: the committed ${architectureFile(stack)} is current`, () => {
             const file = path.join(ROOT, architectureFile(stack));
             const committed = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "(missing)";

@@ -1,4 +1,5 @@
 /** Assembles a plan: tree, counts, cost and diagram from one set of resources. */
+import { planChecks, type PlanCheck } from "./checks";
 import type { CostReport, Diagram, PlanDocument, PlanResource, PlanSource } from "./model";
 import { priceResources } from "./cost";
 import { buildDiagram } from "./diagram";
@@ -14,6 +15,7 @@ export interface Plan {
     readonly cost: CostReport;
     readonly diagram: Diagram;
     readonly prices: PriceTable;
+    readonly checks: readonly PlanCheck[];
 }
 
 export interface PlanInput {
@@ -48,6 +50,7 @@ export function buildPlan(input: PlanInput, prices: PriceTable, missingRegion?: 
           }
         : priced;
     const diagram = buildDiagram(resources, graph);
+    const checks = planChecks(resources, cost, prices);
     const doc: PlanDocument = {
         version: 1,
         stack: input.stack,
@@ -66,6 +69,7 @@ export function buildPlan(input: PlanInput, prices: PriceTable, missingRegion?: 
         notes: cost.notes,
         total: cost.totalUsd,
         diagram: { nodes: diagram.nodes, edges: diagram.edges },
+        checks,
     };
-    return { doc, tree: renderTree(graph), cost, diagram, prices };
+    return { doc, tree: renderTree(graph), cost, diagram, prices, checks };
 }

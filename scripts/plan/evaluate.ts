@@ -52,9 +52,18 @@ export function symbolize(
             for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`, name);
         else note(value, `<${name}${path}>`);
     };
+    const strings = (value: unknown, out: Set<string>): Set<string> => {
+        if (typeof value === "string") out.add(value);
+        else if (value !== null && typeof value === "object") for (const v of Object.values(value)) strings(v, out);
+        return out;
+    };
     for (const r of resources) {
         note(r.id, `<${r.name}.id>`);
-        for (const [k, v] of Object.entries(r.state ?? {})) if (!(k in (r.inputs ?? {}))) walk(v, `.${k}`, r.name);
+        // An output that echoes one of the resource's own inputs (docker's baseImageName) is not mock-made.
+        const own = strings(r.inputs ?? {}, new Set());
+        const echo = (v: unknown) => typeof v === "string" && own.has(v);
+        for (const [k, v] of Object.entries(r.state ?? {}))
+            if (!(k in (r.inputs ?? {})) && !echo(v)) walk(v, `.${k}`, r.name);
     }
     if (tokens.size === 0) return (v) => v;
     const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

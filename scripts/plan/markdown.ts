@@ -69,6 +69,21 @@ export function renderArchitecture(plan: Plan): string {
         for (const n of cost.notes) lines.push(`- ${n}`);
         lines.push("");
     }
+    if (plan.checks.length > 0) {
+        lines.push(
+            "## What the plan shows",
+            "",
+            "Read from the registrations (`scripts/plan/checks.ts`): teardown, image tags, the database user of the",
+            "app, what the budget counts, billing thresholds against this idle cost, Container Insights, scaling.",
+            "",
+            ...markdownTable(
+                ["topic", "resource", "shows"],
+                plan.checks.map((c) => [c.topic, `\`${c.resource}\``, c.shows.replace(/([<>*_])/g, "\\$1")]),
+                ["left", "left", "left"],
+            ),
+            "",
+        );
+    }
     lines.push("## Resources by type", "");
     const counts = Object.entries(doc.counts);
     if (counts.length === 0) lines.push("None yet.", "");

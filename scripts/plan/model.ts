@@ -102,4 +102,6 @@ export interface PlanDocument {
     readonly notes: readonly string[];
     readonly total: number;
     readonly diagram: { readonly nodes: readonly DiagramNode[]; readonly edges: readonly DiagramEdge[] };
+    /** What the plan shows about teardown, images, database access, billing and scaling (checks.ts). */
+    readonly checks?: readonly { readonly topic: string; readonly resource: string; readonly shows: string }[];
 }

@@ -218,7 +218,12 @@ const BY_TYPE: Record<string, Extract> = {
     "aws:ecr/repository:Repository": (i) =>
         pick([
             ["scan on push", yesNo(at(i, "imageScanningConfiguration.scanOnPush"), "yes", "no")],
-            ["tags", i.imageTagMutability],
+            [
+                "tags",
+                str(i.imageTagMutability) === "IMMUTABLE_WITH_EXCLUSION"
+                    ? `IMMUTABLE except ${(list(i.imageTagMutabilityExclusionFilters) ?? []).map((f) => str(at(f, "filter"))).join(", ")}`
+                    : (i.imageTagMutability ?? "MUTABLE"),
+            ],
             ["encryption", str(at(i, "encryptionConfigurations.0.encryptionType"))],
         ]),
     "aws:route53/record:Record": (i) => pick([["record", `${i.name ?? "?"} ${i.type ?? ""}`.trim()]]),
@@ -227,7 +232,18 @@ const BY_TYPE: Record<string, Extract> = {
             ["domain", i.domainName],
             ["validation", i.validationMethod],
         ]),
-    "aws:budgets/budget:Budget": (i) => pick([["limit", `${i.limitAmount ?? "?"} ${i.limitUnit ?? ""}`.trim()]]),
+    "aws:budgets/budget:Budget": (i) =>
+        pick([
+            ["limit", `${i.limitAmount ?? "?"} ${i.limitUnit ?? ""}`.trim()],
+            [
+                "filter",
+                (list(i.costFilters) ?? [])
+                    .flatMap((f) => (list(at(f, "values")) ?? []).map((v) => `${str(at(f, "name"))} ${String(v)}`))
+                    .join(", ") || "none (account-wide)",
+            ],
+        ]),
+    "aws:s3/bucket:Bucket": (i) => pick([["force destroy", yesNo(i.forceDestroy, "yes", "no") ?? "no"]]),
+    "aws:appautoscaling/target:Target": (i) => pick([["capacity", `${i.minCapacity ?? "?"}–${i.maxCapacity ?? "?"}`]]),
     "aws:secretsmanager/secret:Secret": (i) => pick([["KMS", i.kmsKeyId ? "customer key" : "aws/secretsmanager"]]),
 };
 

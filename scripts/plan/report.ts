@@ -51,5 +51,17 @@ export function renderReport(plan: Plan): string {
     out.push(...indent(textTable(COST_HEADER, costRows(cost), COST_ALIGN)));
     for (const u of cost.unpriced) out.push(`unpriced: ${shortType(u.type)} ${u.name}: ${u.reason}`);
     for (const n of cost.notes) out.push(`note: ${n}`);
+    if (plan.checks.length > 0) {
+        out.push("", "What the plan shows");
+        out.push(
+            ...indent(
+                textTable(
+                    ["topic", "resource", "shows"],
+                    plan.checks.map((c) => [c.topic, c.resource, c.shows]),
+                    ["left", "left", "left"],
+                ),
+            ),
+        );
+    }
     return out.join("\n");
 }
