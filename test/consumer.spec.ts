@@ -5,7 +5,10 @@
  * repository's lockfile, packages from the npm cache that `npm ci` filled),
  * a consumer program type-checked under `strict` against the packed
  * declarations, and a mocha test in the consumer that asserts on the program
- * through the packed `<package>/testing` module.
+ * through the packed `<package>/testing` module. The repository's examples are
+ * staged in the same consumer, compiled with its program and evaluated in
+ * one process through the same module (harness/exampleRuns.ts): they see
+ * the package exactly as a user who copies one out and runs `npm install`.
  *
  * The consumer project lives in node_modules/.cache (reused between runs: only
  * the library's own package is reinstalled when nothing else changed, and
@@ -13,25 +16,14 @@
  * more than the consumer's type-check.
  */
 import { expect } from "chai";
-import { execFile } from "child_process";
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { promisify } from "util";
-import { ensureHandlerBundle } from "../components/imagePipeline";
-import { consumerProject, lockSubset, resolveIn, type LockPackages } from "./harness/consumer";
+import { lockSubset, resolveIn, type LockPackages } from "./harness/consumer";
+import { CONSUMER, install, LIBRARY, node, pack, PEERS, pkg, ROOT } from "./harness/consumerInstall";
 import { consumerProgram, consumerTest, consumerTsconfig } from "./harness/consumerSources";
-
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, "..");
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-/** The library's package name: the one place it comes from. */
-const LIBRARY: string = pkg.name;
-const CACHE = path.join(ROOT, "node_modules", ".cache", "consumer-test");
-const CONSUMER = path.join(CACHE, "project");
-const PEERS = ["@pulumi/pulumi", "@pulumi/aws"];
-/** What the README's example test imports besides the library and its peers. */
-const TEST_DEPENDENCIES = ["chai"];
+import { describeExampleProjects } from "./harness/exampleChecks";
+import { type ExampleRun, runExamples, stageExamples } from "./harness/exampleRuns";
+import { describeSharedBlocks } from "./harness/sharedExamples";
 
 /** The README's consumer test (the code block of its testing section), as a file of the consumer. */
 function readmeTest(): string {
@@ -40,80 +32,6 @@ function readmeTest(): string {
     const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(section));
     if (section < 0 || !block) throw new Error("README.md: no testing section with a ts code block");
     return block[1];
-}
-
-/** npm as the running npm (under `npm test`) or from PATH. */
-function npm(args: string[], cwd: string) {
-    const cli = process.env.npm_execpath;
-    const env = { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false" };
-    return cli && /npm-cli\.js$/.test(cli)
-        ? run(process.execPath, [cli, ...args], { cwd, env, maxBuffer: 64 << 20 })
-        : run("npm", args, { cwd, env, maxBuffer: 64 << 20 });
-}
-
-const node = (script: string, args: string[], cwd: string) =>
-    run(process.execPath, [require.resolve(script, { paths: [ROOT] }), ...args], { cwd, maxBuffer: 64 << 20 });
-
-/** Every input of `tsc -p tsconfig.build.json`: the configs, the compiler's version and components/**. */
-function libInputsHash(): string {
-    const h = createHash("sha256");
-    h.update(`typescript ${require("typescript/package.json").version}\n`);
-    const files = ["tsconfig.json", "tsconfig.build.json"];
-    const walk = (dir: string) => {
-        for (const e of fs
-            .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
-            .sort((a, b) => (a.name < b.name ? -1 : 1))) {
-            const rel = path.join(dir, e.name);
-            if (e.isDirectory()) walk(rel);
-            else if (rel.endsWith(".ts") || rel.endsWith(".json")) files.push(rel);
-        }
-    };
-    walk("components");
-    for (const f of files) h.update(`${f}\n`).update(fs.readFileSync(path.join(ROOT, f)));
-    return h.digest("hex");
-}
-
-/**
- * Builds lib/ as `npm run build` does, unless the last build here had the same
- * inputs and lib/ is still there (a stamp in the cache), and the handler
- * bundle; packs; returns npm's report of the tarball.
- */
-async function pack(): Promise<{ filename: string; integrity: string }> {
-    fs.mkdirSync(CACHE, { recursive: true });
-    ensureHandlerBundle();
-    const stamp = path.join(CACHE, "lib.hash");
-    const hash = libInputsHash();
-    const fresh =
-        fs.existsSync(stamp) &&
-        fs.readFileSync(stamp, "utf8") === hash &&
-        fs.existsSync(path.join(ROOT, "lib", "testing", "index.d.ts"));
-    if (!fresh) {
-        fs.rmSync(path.join(ROOT, "lib"), { recursive: true, force: true });
-        await node("typescript/bin/tsc", ["-p", "tsconfig.build.json"], ROOT);
-        fs.writeFileSync(stamp, hash);
-    }
-    for (const f of fs.readdirSync(CACHE)) if (f.endsWith(".tgz")) fs.rmSync(path.join(CACHE, f));
-    const { stdout } = await npm(["pack", "--ignore-scripts", "--json", "--pack-destination", CACHE], ROOT);
-    const [report] = JSON.parse(stdout) as { filename: string; integrity: string }[];
-    return report;
-}
-
-/** Writes the consumer project and installs it offline (only what changed). */
-async function install(tarball: { filename: string; integrity: string }): Promise<void> {
-    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8"));
-    const { packageJson, packageLock } = consumerProject(lock.packages, {
-        library: LIBRARY,
-        tarball: path.relative(CONSUMER, path.join(CACHE, tarball.filename)),
-        integrity: tarball.integrity,
-        manifest: pkg,
-        peers: [...PEERS, ...TEST_DEPENDENCIES],
-    });
-    fs.mkdirSync(path.join(CONSUMER, "test"), { recursive: true });
-    fs.writeFileSync(path.join(CONSUMER, "package.json"), JSON.stringify(packageJson, null, 2));
-    fs.writeFileSync(path.join(CONSUMER, "package-lock.json"), JSON.stringify(packageLock, null, 2));
-    // The tarball's version does not change between runs: remove it so npm installs this one.
-    fs.rmSync(path.join(CONSUMER, "node_modules", LIBRARY), { recursive: true, force: true });
-    await npm(["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], CONSUMER);
 }
 
 describe("a consumer of the packed library", function () {
@@ -131,6 +49,8 @@ describe("a consumer of the packed library", function () {
         fs.writeFileSync(path.join(CONSUMER, "test", "program.test.ts"), consumerTest(LIBRARY));
         fs.writeFileSync(path.join(CONSUMER, "test", "readme.test.ts"), readmeTest());
         fs.rmSync(path.join(CONSUMER, "out"), { recursive: true, force: true });
+        // The examples compile with the consumer's program (tsconfig includes examples/*/index.ts).
+        stageExamples(CONSUMER);
     });
 
     it("gets its own @pulumi/pulumi and @pulumi/aws, at this lockfile's versions", () => {
@@ -171,6 +91,21 @@ describe("a consumer of the packed library", function () {
         });
         expect(stdout).to.match(/\b6 passing\b/);
         expect(stdout).to.not.match(/failing|pending/);
+    });
+
+    // After the type-check above, which compiled them: every example in one process.
+    describe("the examples, as their users run them", () => {
+        let runs: Map<string, ExampleRun>;
+        before(async () => {
+            runs = await runExamples(CONSUMER, LIBRARY);
+        });
+        const run = (name: string): ExampleRun => {
+            const r = runs.get(name);
+            if (!r) throw new Error(`example ${name} was not evaluated`);
+            return r;
+        };
+        describeExampleProjects(run, () => pkg);
+        describeSharedBlocks(run);
     });
 });
 

@@ -1,16 +1,17 @@
 /**
  * The library as other projects get it: package metadata, the entry that
  * exports the components (not the program), one copy of @pulumi/pulumi and
- * @pulumi/aws for a consumer, the examples type-checked against the package
- * name, and the schema Pulumi's component provider infers for other
+ * @pulumi/aws for a consumer, and the schema Pulumi's component provider infers for other
  * languages (PulumiPlugin.yaml), run in-process with @pulumi/pulumi's analyzer.
+ * The examples are type-checked and evaluated against the packed package
+ * (test/consumer.spec.ts).
  */
 import { mocksReady } from "./harness/mocks";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { componentAnalysis, examplesCheck, type Analysis } from "./harness/analysis";
+import { componentAnalysis, type Analysis } from "./harness/analysis";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -40,17 +41,6 @@ const COMPONENTS = [
     "AppSecret",
     "Cache",
 ];
-const EXAMPLES: Record<string, string> = {
-    SecureVpc: "secure-vpc",
-    EcsEc2Service: "ecs-ec2-service",
-    EcsCluster: "shared-cluster",
-    HttpApiGateway: "shared-http-api",
-    PostgresDb: "postgres-db",
-    ImagePipeline: "image-pipeline",
-    BillingAlarm: "billing-alarm",
-    GithubDeployRole: "github-deploy-role",
-    StaticSite: "static-site",
-};
 
 /** Backticked names in the first column of a `## <title>` section's table in docs/components/<name>.md. */
 export function documentedNames(markdown: string, title: "Arguments" | "Outputs"): string[] {
@@ -213,33 +203,6 @@ describe("library packaging", () => {
             expect(Object.keys(schema.resources).sort()).to.deep.equal(
                 COMPONENTS.map((c) => `aws-webapp:index:${c}`).sort(),
             );
-        });
-    });
-
-    describe("examples", function () {
-        this.timeout(60000);
-
-        it("one Pulumi project per component, importing the library by its package name", () => {
-            for (const [component, dir] of Object.entries(EXAMPLES)) {
-                const project = yaml.load(read(`examples/${dir}/Pulumi.yaml`)) as {
-                    name: string;
-                    runtime: { name: string };
-                };
-                expect(project.runtime.name, dir).to.equal("nodejs");
-                const source = read(`examples/${dir}/index.ts`);
-                expect(source, dir).to.match(
-                    new RegExp(`import \\{[^}]*\\b${component}\\b[^}]*\\} from "@aws-webapp/aws-webapp";`),
-                );
-                expect(source, dir).to.not.match(/from "\.\.?\//);
-            }
-        });
-
-        it("type-check (strict) against the library's types", () => {
-            const check = examplesCheck(ROOT);
-            expect(check.fileNames.map((f) => path.basename(path.dirname(f))).sort()).to.deep.equal(
-                Object.values(EXAMPLES).sort(),
-            );
-            expect(check.diagnostics).to.deep.equal([]);
         });
     });
 

@@ -173,7 +173,10 @@ export function computedOutputs(c: RemoteContext): Record<string, Computed> {
             arn: arn(c, "secretsmanager", `secret:${i.name ?? n}-AbCdEf`),
         }),
         "aws:kms/key:Key": (_n, _i, id) => ({ arn: arn(c, "kms", `key/${id}`), keyId: id }),
-        "aws:cloudwatch/metricAlarm:MetricAlarm": (n, i) => ({ arn: arn(c, "cloudwatch", `alarm:${i.name ?? n}`) }),
+        "aws:cloudwatch/metricAlarm:MetricAlarm": (n, i) => ({
+            arn: arn(c, "cloudwatch", `alarm:${i.name ?? n}`),
+            name: i.name ?? n,
+        }),
         "aws:cloudwatch/dashboard:Dashboard": (n, i) => ({
             dashboardArn: `arn:aws:cloudwatch::${c.accountId}:dashboard/${i.dashboardName ?? n}`,
         }),

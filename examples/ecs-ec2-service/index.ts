@@ -4,7 +4,10 @@
 // Deployable as written: NGINX's unprivileged image listens on 8080 as uid
 // 101 with its temp files in /tmp (the task's root filesystem is read-only),
 // and the health checks request what it serves.
+import * as pulumi from "@pulumi/pulumi";
 import { EcsEc2Service, SecureVpc } from "@aws-webapp/aws-webapp";
+
+const config = new pulumi.Config();
 
 const vpc = new SecureVpc("app", { natStrategy: "None" });
 
@@ -15,7 +18,7 @@ const service = new EcsEc2Service("web", {
     instancePublicIp: vpc.egressNeedsPublicIp,
     serviceSubnetIds: vpc.privateSubnetIds,
     albSubnetIds: vpc.publicSubnetIds,
-    instanceType: "t4g.small",
+    instanceType: config.get("instanceType") ?? "t4g.small",
     minInstances: 1,
     maxInstances: 1,
     desiredInstances: 1,

@@ -1,10 +1,12 @@
 // GithubDeployRole: the two roles the workflows of .github/workflows assume.
 // Run this once per account with administrator credentials (a bootstrap
-// stack), then store the ARNs as the repository variables AWS_DEPLOY_ROLE_ARN
-// and AWS_PREVIEW_ROLE_ARN.
+// stack), then store the outputs as the repository variables
+// AWS_DEPLOY_ROLE_ARN, AWS_PREVIEW_ROLE_ARN and AWS_PERMISSIONS_BOUNDARY_ARN.
+import * as pulumi from "@pulumi/pulumi";
 import { GithubDeployRole } from "@aws-webapp/aws-webapp";
 
-const repository = "my-org/aws-webapp";
+const config = new pulumi.Config();
+const repository = config.require("repository");
 
 // pulumi up: pushes to main (dev) and the production environment (prod).
 const deploy = new GithubDeployRole("deploy", {
@@ -12,7 +14,7 @@ const deploy = new GithubDeployRole("deploy", {
     branches: ["main"],
     environments: ["production"],
     // The stacks name their IAM roles "<stack>-...": only those can be managed.
-    iamNamePrefixes: ["dev-", "prod-"],
+    iamNamePrefixes: config.requireObject<string[]>("iamNamePrefixes"),
 });
 
 // pulumi preview on pull requests: read-only, reusing the provider created above.

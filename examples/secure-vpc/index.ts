@@ -1,11 +1,14 @@
 // SecureVpc on its own: public, private and isolated subnets over two zones,
-// one NAT gateway (a cost/availability trade-off), flow logs kept 30 days.
+// NAT per natStrategy (a cost/availability trade-off), flow logs kept 30 days.
+import * as pulumi from "@pulumi/pulumi";
 import { SecureVpc } from "@aws-webapp/aws-webapp";
 
+const config = new pulumi.Config();
+
 const vpc = new SecureVpc("main", {
-    cidrBlock: "10.20.0.0/16",
+    cidrBlock: config.get("cidrBlock") ?? "10.20.0.0/16",
     availabilityZoneCount: 2,
-    natStrategy: "Single",
+    natStrategy: (config.get("natStrategy") ?? "Single") as "None" | "Single" | "OnePerAz",
     flowLogRetentionDays: 30,
     tags: { Project: "example" },
 });

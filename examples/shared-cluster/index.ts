@@ -5,7 +5,10 @@
 // instances egress from the public subnets with a public IP; tasks stay in
 // the private subnets.
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { ContainerImage, Ec2Service, EcsCluster, SecureVpc, WebLoadBalancer } from "@aws-webapp/aws-webapp";
+
+const config = new pulumi.Config();
 
 const vpc = new SecureVpc("shared", { natStrategy: "None" });
 
@@ -15,7 +18,7 @@ const cluster = new EcsCluster("shared", {
         vpcId: vpc.vpcId,
         subnetIds: vpc.egressSubnetIds,
         instancePublicIp: vpc.egressNeedsPublicIp,
-        instanceType: "t4g.small",
+        instanceType: config.get("instanceType") ?? "t4g.small",
         minInstances: 1,
         maxInstances: 2,
     },
@@ -23,11 +26,12 @@ const cluster = new EcsCluster("shared", {
 
 const alb = new WebLoadBalancer("shared", { vpcId: vpc.vpcId, subnetIds: vpc.publicSubnetIds });
 
-// Images that answer their health check: the repository's sample app (built
-// and pushed on `pulumi up`, which needs Docker; /api/health on 3000), and
-// NGINX's unprivileged image (uid 101, port 8080, temp files in /tmp).
+// Images that answer their health checks: api/ (built and pushed on
+// `pulumi up`, which needs Docker: NGINX answering /api/health and /api/* on
+// 3000), and NGINX's unprivileged image (port 8080); both run as uid 101 with
+// their temp files in /tmp (the task's root filesystem is read-only).
 const apiImage = new ContainerImage("api", {
-    buildContext: path.join(__dirname, "..", "..", "app"),
+    buildContext: path.join(__dirname, "api"),
     architecture: "arm64",
     forceDestroy: true,
 });
@@ -52,6 +56,9 @@ export const api = new Ec2Service("api", {
     repositoryArn: apiImage.repositoryArn.apply((arn) => arn!),
     containerPort: 3000,
     healthCheckPath: "/api/health",
+    // No node in the image: BusyBox wget (in the alpine image) checks the port.
+    containerHealthCheckCommand: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:3000/api/health || exit 1"],
+    containerUser: "101:101",
     loadBalancer: { loadBalancer: alb, priority: 10, pathPatterns: ["/api/*"] },
 }).serviceName;
 

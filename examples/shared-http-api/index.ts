@@ -1,7 +1,10 @@
 // Two services on one ECS cluster behind one HTTP API (no hourly cost: the
 // ingress of design note 003). Each service registers its tasks in the API's
 // Cloud Map namespace and adds its own integration and route.
+import * as pulumi from "@pulumi/pulumi";
 import { ContainerImage, Ec2Service, EcsCluster, HttpApiGateway, SecureVpc } from "@aws-webapp/aws-webapp";
+
+const config = new pulumi.Config();
 
 const vpc = new SecureVpc("edge", { natStrategy: "None" });
 
@@ -11,7 +14,7 @@ const cluster = new EcsCluster("edge", {
         vpcId: vpc.vpcId,
         subnetIds: vpc.egressSubnetIds,
         instancePublicIp: vpc.egressNeedsPublicIp,
-        instanceType: "t4g.small",
+        instanceType: config.get("instanceType") ?? "t4g.small",
     },
 });
 

@@ -1,4 +1,4 @@
-// StaticSite: a single-page app (the bundler's output in ./dist) on CloudFront
+// StaticSite: a single-page app (the bundler's output in ./site) on CloudFront
 // from a private bucket, with the renditions of an ImagePipeline under
 // /media/renders/* on the same domain.
 import * as pulumi from "@pulumi/pulumi";
@@ -6,7 +6,7 @@ import { cloudFrontReadStatement, ImagePipeline, StaticSite } from "@aws-webapp/
 
 const images = new ImagePipeline("images");
 const site = new StaticSite("web", {
-    siteDir: "dist", // e.g. `vite build` output, with index.html
+    siteDir: "site", // e.g. `vite build --outDir site`: index.html and its assets
     mediaBucketName: images.rendersBucketName,
 });
 

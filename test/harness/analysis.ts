@@ -3,8 +3,8 @@
  * process and their results kept with every input they were derived from
  * (scripts/programCache.ts): the schema Pulumi's component analyzer infers
  * for each component and for the whole package (the root tsconfig.json's
- * program, as the plugin host builds it), and the examples' diagnostics
- * (examples/tsconfig.json, strict, against the package name). A changed
+ * program, as the plugin host builds it). (The examples are type-checked
+ * against the packed package by test/consumer.spec.ts.) A changed
  * source, declaration, option, compiler or lockfile recomputes them; the
  * specs assert on the results either way.
  */
@@ -105,37 +105,4 @@ export function componentAnalysis(o: AnalysisOptions): Analysis {
     const failed = Object.values(analysis.components).some((c) => "error" in c) || "error" in analysis.schema;
     if (!failed) writeCached("component-analysis", programInputs(salt, analyzerOf(o).program), analysis);
     return analysis;
-}
-
-export interface ExamplesCheck {
-    /** The root files (examples/<dir>/index.ts). */
-    readonly fileNames: readonly string[];
-    /** Diagnostics in the examples' own files, formatted. */
-    readonly diagnostics: readonly string[];
-}
-
-/**
- * Type-checks examples/ (its tsconfig.json) and returns the diagnostics of
- * its own files; from the cache while every input is unchanged. When this
- * process built the analyzer's program, its parsed node_modules files are reused.
- */
-export function examplesCheck(root: string): ExamplesCheck {
-    const parsed = parseConfig(path.join(root, "examples", "tsconfig.json"));
-    const salt = programSalt(ts, parsed.options, "examples type-check");
-    const cached = readCached<ExamplesCheck>("examples-check", salt, parsed.fileNames);
-    if (cached) return cached;
-    const host = ts.createCompilerHost(parsed.options);
-    const shared = analyzer?.program;
-    const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (fileName, languageVersion, ...rest) =>
-        (fileName.includes("node_modules") ? shared?.getSourceFile(fileName) : undefined) ??
-        getSourceFile(fileName, languageVersion, ...rest);
-    const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
-    const diagnostics = ts
-        .getPreEmitDiagnostics(program)
-        .filter((d) => d.file === undefined || d.file.fileName.includes(`${path.sep}examples${path.sep}`))
-        .map((d) => ts.formatDiagnostic(d, { ...host, getNewLine: () => "\n" }).trim());
-    const check = { fileNames: parsed.fileNames, diagnostics };
-    writeCached("examples-check", programInputs(salt, program), check);
-    return check;
 }

@@ -20,7 +20,8 @@ export function consumerTsconfig(typeRoots: string): Record<string, unknown> {
             skipLibCheck: true,
             noUnusedLocals: true,
         },
-        include: ["index.ts", "test/**/*.ts"],
+        // The repository's examples, staged under examples/ (exampleRuns.ts), compile with the program.
+        include: ["index.ts", "test/**/*.ts", "examples/*/index.ts"],
     };
 }
 
