@@ -1,9 +1,15 @@
 // The public component library: every component, its args type and the enums its args and outputs use.
 export { ValidationError } from "./shared/validation";
-export { BillingAlarm, type BillingAlarmArgs, BILLING_ALARM_DEFAULTS, TreatMissingData } from "./billing";
+export {
+    BillingAlarm,
+    type BillingAlarmArgs,
+    BILLING_ALARM_DEFAULTS,
+    BILLING_REGION,
+    TreatMissingData,
+} from "./billing";
 export * from "./database";
 export { GithubDeployRole, type GithubDeployRoleArgs, permissionsBoundaryTransform } from "./github";
-export { SecureVpc, type SecureVpcArgs, NatStrategy, EgressTier, NAT_STRATEGIES } from "./vpc";
+export { SecureVpc, type SecureVpcArgs, NatStrategy, EgressTier, NAT_INSTANCE_DEFAULTS, NAT_STRATEGIES } from "./vpc";
 export {
     EcsCluster,
     type EcsClusterArgs,

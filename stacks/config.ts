@@ -12,7 +12,11 @@ import {
     matching,
     number,
     oneOf as oneOfCheck,
+    natInstanceType as natInstanceTypeCheck,
+    stepped,
 } from "../components/shared/checks";
+import { NAT_INSTANCE_DEFAULTS } from "../components/vpc/natInstancePolicies";
+import { auroraVersionProblem, SERVERLESS_DEFAULTS } from "../components/database/serverless";
 import { isInZone } from "../components/edge";
 import { OBSERVABILITY_DEFAULTS } from "../components/observability";
 import { isCidr, isPrivateCidr, parseCidr } from "../components/shared/cidr";
@@ -37,6 +41,11 @@ function int(min: number, max: number) {
 
 function num(min: number, max: number, what: string) {
     const check = number(min, max, what);
+    return withCheck(z.number({ error: baseError(check) }), check);
+}
+
+function acu(min: number) {
+    const check = stepped(min, 256, 0.5, `a capacity in ACU from ${min} to 256 in steps of 0.5`);
     return withCheck(z.number({ error: baseError(check) }), check);
 }
 
@@ -96,9 +105,14 @@ export const environmentSchema = z
             })
             .default("10.0.0.0/16")
             .describe("VPC IPv4 CIDR block, private range, /16 to /24."),
-        natStrategy: oneOf(["None", "Single", "OnePerAz"])
+        natStrategy: oneOf(["None", "Single", "OnePerAz", "Instance"])
             .default("None")
-            .describe("NAT gateways: None (instances egress from public subnets), Single, or OnePerAz."),
+            .describe(
+                "NAT: None (instances egress from public subnets), Single or OnePerAz (NAT gateways), or Instance (a NAT instance per AZ, healed by an Auto Scaling group).",
+            ),
+        natInstanceType: str(natInstanceTypeCheck)
+            .default(NAT_INSTANCE_DEFAULTS.natInstanceType)
+            .describe("EC2 instance type of the NAT instances (natStrategy Instance)."),
         ingress: oneOf(["alb", "httpApi"])
             .default("alb")
             .describe(
@@ -144,6 +158,22 @@ export const environmentSchema = z
         dbMultiAz: bool().default(false).describe("Run the database as a Multi-AZ deployment."),
         dbBackupRetentionDays: int(1, 35).default(1).describe("Automated backup retention (days)."),
         dbPerformanceInsights: bool().default(false).describe("Enable Performance Insights (7 days, free tier)."),
+        dbMode: oneOf(["instance", "serverless"])
+            .default("instance")
+            .describe(
+                "Database: instance (RDS for PostgreSQL, billed by the hour) or serverless (Aurora PostgreSQL Serverless v2, pauses when idle; changing it replaces the database: dump or snapshot it first).",
+            ),
+        dbAuroraEngineVersion: str((v) => auroraVersionProblem(v))
+            .default(SERVERLESS_DEFAULTS.auroraEngineVersion)
+            .describe(
+                "Serverless database: Aurora PostgreSQL version that scales to zero (13.15+, 14.12+, 15.7+, 16.3+, 17.4+).",
+            ),
+        dbMinCapacityAcu: acu(0)
+            .default(SERVERLESS_DEFAULTS.minCapacityAcu)
+            .describe("Serverless database: minimum capacity (ACU, halves); 0 pauses it after 5 idle minutes."),
+        dbMaxCapacityAcu: acu(1)
+            .default(SERVERLESS_DEFAULTS.maxCapacityAcu)
+            .describe("Serverless database: maximum capacity (ACU, halves; 1 ACU is about 2 GiB)."),
         logRetentionDays: withCheck(z.number({ error: baseError(logRetentionDays) }), logRetentionDays)
             .default(7)
             .describe("Retention of every log group the stack creates (days)."),
@@ -359,6 +389,12 @@ export function parseEnvironmentConfig(
         key("dbMaxAllocatedStorageGb"),
         c.dbMaxAllocatedStorageGb,
         `is less than 10 % above ${key("dbAllocatedStorageGb")} (${c.dbAllocatedStorageGb}): expected at least ${minCeiling} (RDS storage autoscaling)`,
+    );
+    problems.expect(
+        c.dbMaxCapacityAcu >= c.dbMinCapacityAcu,
+        key("dbMaxCapacityAcu"),
+        c.dbMaxCapacityAcu,
+        `is below ${key("dbMinCapacityAcu")} (${c.dbMinCapacityAcu}): expected at least ${c.dbMinCapacityAcu}`,
     );
     problems.expect(
         c.taskMemory >= (c.taskCpu / 1024) * 512,

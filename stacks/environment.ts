@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
     AppSecret,
+    BILLING_REGION,
     BillingAlarm,
     DomainCertificate,
     EcsEc2Service,
@@ -12,8 +13,13 @@ import {
 } from "../components";
 import type { EnvironmentConfig } from "./config";
 import { applyDeployAccess } from "./deployAccess";
+import { databaseArgs, databaseClientEnvironment } from "./database";
 import { aliasRecord } from "./edge";
 import { plannedIdleMonthlyCostUsd } from "./plannedCost";
+
+function fail(message: string): never {
+    throw new Error(message);
+}
 
 /** An ingress output the chosen mode always sets (config validation guarantees the mode). */
 function defined(value: pulumi.Output<string | undefined>, what: string): pulumi.Output<string> {
@@ -73,6 +79,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         cidrBlock: config.vpcCidr,
         availabilityZoneCount: config.availabilityZones,
         natStrategy: config.natStrategy,
+        ...(config.natStrategy === "Instance" ? { natInstanceType: config.natInstanceType } : {}),
         flowLogRetentionDays: config.logRetentionDays,
         tags,
     });
@@ -102,20 +109,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
 
     // The service receives the database's endpoint; the database admits the
     // service's security group once the service exists (allowFrom below).
-    const db = new PostgresDb(`${name}-db`, {
-        vpcId: vpc.vpcId,
-        isolatedSubnetIds: vpc.isolatedSubnetIds,
-        production: prod,
-        engineVersion: config.dbEngineVersion,
-        instanceClass: config.dbInstanceClass,
-        allocatedStorageGb: config.dbAllocatedStorageGb,
-        maxAllocatedStorageGb: config.dbMaxAllocatedStorageGb,
-        multiAz: config.dbMultiAz,
-        backupRetentionDays: config.dbBackupRetentionDays,
-        performanceInsights: config.dbPerformanceInsights,
-        logRetentionDays: config.logRetentionDays,
-        tags,
-    });
+    const db = new PostgresDb(`${name}-db`, databaseArgs(config, vpc, tags));
 
     // Instances sit in the tier with internet egress, as the VPC reports it:
     // private behind NAT, or public (with a public IP, no inbound rule) without.
@@ -155,6 +149,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
             // (the master secret serves the start-up migration only; survives rotation).
             DB_APP_USER: APP_DB_USER,
             DB_APP_AUTH: "iam",
+            ...databaseClientEnvironment(config),
             // Tasks cannot reach IMDS (hop limit 1): the SDK gets the region from here.
             AWS_REGION: config.region,
             UPLOADS_BUCKET: images.bucketName,
@@ -250,6 +245,11 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         lambdaFunction: images.functionName.apply((FunctionName) => ({ FunctionName })),
         deadLetterQueue: images.dlqName.apply((QueueName) => ({ QueueName })),
         appLogGroupName: service.logGroupName,
+        // One customer managed key for both topics where they share a region (the billing topic's
+        // key admits every CloudWatch alarm of the account in us-east-1).
+        ...(config.region === BILLING_REGION
+            ? { topicKmsKeyArn: billing.topicKeyArn.apply((arn) => arn ?? fail("BillingAlarm created no topic key")) }
+            : {}),
         http5xxPer5Min: config.alarmHttp5xxPer5Min,
         responseTimeSeconds: config.alarmResponseTimeSeconds,
         ecsCpuPercent: config.alarmEcsCpuPercent,

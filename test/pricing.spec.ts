@@ -66,12 +66,13 @@ describe("pricing: the plan of a stack in another region", function () {
     this.timeout(60000);
     before(() => mocksReady);
 
-    async function plan(region: string, strict = false) {
+    async function plan(region: string, strict = false, config: string[] = []) {
         const io = captureIo();
         const argv = [
             "dev",
             "--config",
             `aws:region=${region}`,
+            ...config.flatMap((c) => ["--config", c]),
             "--json",
             "--no-write",
             ...(strict ? ["--strict"] : []),
@@ -85,7 +86,8 @@ describe("pricing: the plan of a stack in another region", function () {
     }
 
     it("prices a stack in eu-west-1 from eu-west-1 prices", async () => {
-        const { code, doc } = await plan("eu-west-1");
+        // The RDS instance mode (dev's default is the serverless mode, priced at its storage only).
+        const { code, doc } = await plan("eu-west-1", false, ["aws-webapp:dbMode=instance"]);
         expect(code).to.equal(0);
         expect(doc!.prices).to.deep.equal({
             file: "pricing/eu-west-1.json",
@@ -94,6 +96,23 @@ describe("pricing: the plan of a stack in another region", function () {
         });
         const rds = doc!.costItems.find((i) => i.key.startsWith("rds:") && i.key.includes("db.t4g.micro"));
         expect(rds?.rate).to.equal(`$${loadPrices(ROOT, "eu-west-1").rds.hourly["db.t4g.micro"]}/h`);
+    });
+
+    it("prices NAT instances (natStrategy Instance) as on-demand instances with their volume and address", async () => {
+        const gateways = await plan("us-east-1", false, ["aws-webapp:natStrategy=OnePerAz"]);
+        const instances = await plan("us-east-1", false, ["aws-webapp:natStrategy=Instance"]);
+        const p = loadPrices(ROOT, "us-east-1");
+        const item = (d: PlanDocument | undefined, key: string) => d!.costItems.find((i) => i.key === key);
+        expect(item(instances.doc, "nat")).to.equal(undefined);
+        expect(item(gateways.doc, "nat")?.quantity).to.equal(2);
+        const nano = instances.doc!.costItems.find((i) => i.label === "EC2 t4g.nano on-demand")!;
+        expect(nano.quantity).to.equal(2);
+        expect(nano.monthlyUsd).to.equal(Math.round(2 * p.ec2.hourly["t4g.nano"] * 730 * 100) / 100);
+        // Two more public addresses (the NAT instances') and two 8 GB root volumes.
+        const ipv4 = (d: PlanDocument | undefined) =>
+            d!.costItems.filter((i) => i.label.startsWith("Public IPv4")).reduce((n, i) => n + i.quantity, 0);
+        expect(ipv4(instances.doc)).to.equal(ipv4(gateways.doc));
+        expect(instances.doc!.total).to.be.below(gateways.doc!.total - 50);
     });
 
     it("flags a region without a table in the plan, and --strict refuses it (exit 2)", async () => {

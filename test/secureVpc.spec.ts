@@ -385,7 +385,7 @@ describe("SecureVpc", () => {
 
         it("refuses an unknown NAT strategy, a retention CloudWatch does not accept, and bad endpoint services", () => {
             expect(errorOf({ natStrategy: "Two" as any })).to.equal(
-                one('natStrategy: "Two" is not one of "None", "Single", "OnePerAz"'),
+                one('natStrategy: "Two" is not one of "None", "Single", "OnePerAz", "Instance"'),
             );
             expect(errorOf({ natStrategy: "none" as any })).to.contain('natStrategy: "none" is not one of');
             expect(errorOf({ flowLogRetentionDays: 10 })).to.equal(

@@ -1,7 +1,7 @@
 import { mocksReady } from "./harness/mocks";
 import { internetIngress } from "./harness/baseline";
 import { evaluateStack, StackEvaluation } from "./harness/stack";
-import { baseline, T } from "./harness/stackBaseline";
+import { baseline, containerOf, T, taskRoleStatements } from "./harness/stackBaseline";
 import { expect } from "chai";
 
 describe("dev stack through index.ts", () => {
@@ -38,14 +38,41 @@ describe("dev stack through index.ts", () => {
         expect(instanceSg.inputs.ingress ?? []).to.be.empty;
     });
 
-    it("runs the small sizes of the environments table", () => {
+    it("runs the small sizes of the environments table: Aurora Serverless v2 from 0 ACU, one writer", () => {
         const rec = dev.recording;
-        expect(rec.one(T.rds).inputs).to.include({
-            instanceClass: "db.t4g.micro",
-            multiAz: false,
-            allocatedStorage: 20,
+        expect(rec.ofType(T.rds)).to.be.empty;
+        const cluster = rec.one(T.cluster);
+        expect(cluster.inputs.engine).to.equal("aurora-postgresql");
+        expect(cluster.inputs.serverlessv2ScalingConfiguration).to.deep.equal({
+            minCapacity: 0,
+            maxCapacity: 2,
+            secondsUntilAutoPause: 300,
         });
+        expect(rec.ofType(T.clusterInstance).map((i) => i.inputs.instanceClass)).to.deep.equal(["db.serverless"]);
         expect(rec.one(T.task).inputs).to.include({ cpu: "256", memory: "512" });
         expect(rec.one("aws:ec2/launchTemplate:LaunchTemplate").inputs.instanceType).to.equal("t4g.micro");
+    });
+
+    it("the app waits out a paused database's resume, and signs in as the app role to the cluster", () => {
+        const rec = dev.recording;
+        const container = containerOf(rec);
+        const env = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
+        expect(env).to.include({ DB_CONNECT_TIMEOUT_MS: "30000", DB_APP_AUTH: "iam", DB_APP_USER: "app" });
+        const cluster = rec.one(T.cluster);
+        const connect = taskRoleStatements(rec).find((st: any) => [st.Action].flat().includes("rds-db:connect"));
+        expect([connect.Resource].flat()).to.deep.equal([
+            `arn:aws:rds-db:us-east-1:123456789012:dbuser:${cluster.state.clusterResourceId}/app`,
+        ]);
+    });
+
+    it("encrypts both SNS topics that CloudWatch publishes to with one customer managed key", () => {
+        const rec = dev.recording;
+        expect(rec.ofType("aws:kms/key:Key").map((k) => k.name)).to.deep.equal(["dev-billing-topic-key"]);
+        const key = rec.one("aws:kms/key:Key");
+        const topics = rec.ofType("aws:sns/topic:Topic").filter((t) => !t.name.includes("images"));
+        expect(topics.map((t) => [t.name, t.inputs.kmsMasterKeyId])).to.deep.equal([
+            ["dev-billing-topic", key.state.arn],
+            ["dev-ops-alarms", key.state.arn],
+        ]);
     });
 });

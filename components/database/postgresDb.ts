@@ -9,185 +9,33 @@ import {
     finalSnapshotIdentifier,
     iamConnectArnPrefix,
     logGroupName,
-    PostgresLogStatement,
     monitoringPolicyArn,
     monitoringTrustPolicy,
     POSTGRES_PORT,
-    PostgresMajorVersion,
-    postgresParameters,
     resolvePostgresDbSettings,
 } from "./validation";
+import { type AuroraParts, createAuroraCluster } from "./aurora";
+import { createRdsInstance, type RdsInstanceParts } from "./rdsInstance";
+import type { PostgresDbArgs, PostgresLogGroupNames, PostgresMetricDimensions } from "./postgresDbArgs";
+import { AURORA_LOG_EXPORTS, clusterInstanceIdentifiers, clusterLogGroupName } from "./serverless";
+
+export type { PostgresDbArgs, PostgresLogGroupNames, PostgresMetricDimensions } from "./postgresDbArgs";
 
 /**
- * Arguments of {@link PostgresDb}. Values the component must check before
- * creating anything (sizes, counts, versions, switches, windows) are plain
- * types; ids and ARNs may be Outputs. The subnet and security-group lists are
- * plain arrays (of Inputs) so their length is known up front.
- */
-export interface PostgresDbArgs {
-    /** Id of the VPC the database's security group belongs to. */
-    readonly vpcId: pulumi.Input<string>;
-    /**
-     * Isolated subnets (no route to the internet) for the DB subnet group, in
-     * at least two availability zones: a list of ids (each may be an Output),
-     * checked before anything is registered, or a whole `Output<string[]>`
-     * such as `SecureVpc.isolatedSubnetIds`, checked by the same rules once
-     * the deployment knows it (before the subnet group is created).
-     */
-    readonly isolatedSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * Security groups (e.g. the ECS service's) allowed to connect on 5432:
-     * a plain array of at least one; or omitted, and groups created later
-     * admitted with `allowFrom`. No CIDR rule is ever created.
-     * @default none (admit groups with `allowFrom`)
-     */
-    readonly allowedSecurityGroupIds?: pulumi.Input<string>[];
-    /**
-     * Production switch: turns on Multi-AZ, deletion protection, a final
-     * snapshot, Performance Insights, Enhanced Monitoring (60 s), 7-day
-     * backups, 30-day log retention, and the `protect` + `retainOnDelete`
-     * resource options on the instance; forbids turning protection off or
-     * keeping fewer than 7 days of backups.
-     * @default false
-     */
-    readonly production?: boolean;
-    /**
-     * RDS instance identifier (also names the log groups, the final snapshot
-     * and the metric dimension). Changing it replaces the instance.
-     * @default `<name>-<stack>` lowercased, other characters turned into hyphens
-     */
-    readonly identifier?: string;
-    /**
-     * PostgreSQL major version; RDS picks the latest minor and upgrades
-     * minors automatically in the maintenance window.
-     * @default "17"
-     */
-    readonly engineVersion?: PostgresMajorVersion;
-    /** RDS instance class. @default "db.t4g.micro" */
-    readonly instanceClass?: pulumi.Input<string>;
-    /** Initial gp3 storage in GiB (20 to 65536). @default 20 */
-    readonly allocatedStorageGb?: number;
-    /**
-     * Storage autoscaling ceiling in GiB: at least 10 % above
-     * `allocatedStorageGb` (RDS refuses a smaller ceiling), at most 65536.
-     * @default 100, or 26 % above allocatedStorageGb when that is larger (capped at 65536)
-     */
-    readonly maxAllocatedStorageGb?: number;
-    /**
-     * Customer managed KMS key ARN for storage, the master user secret and
-     * Performance Insights. Storage and Performance Insights keys cannot be
-     * changed after creation.
-     * @default the AWS managed keys (aws/rds, aws/secretsmanager)
-     */
-    readonly kmsKeyArn?: pulumi.Input<string>;
-    /** Name of the database created with the instance. @default "app" */
-    readonly dbName?: string;
-    /**
-     * Master user name. Its password is generated and rotated by RDS in
-     * Secrets Manager; there is no password argument.
-     * @default "dbadmin"
-     */
-    readonly masterUsername?: string;
-    /** Multi-AZ deployment (a standby in a second zone). @default production */
-    readonly multiAz?: boolean;
-    /**
-     * Automated backup retention in days (0 to 35; 0 disables backups and is
-     * refused in production, which needs at least 7).
-     * @default 7 in production, else 1
-     */
-    readonly backupRetentionDays?: number;
-    /** Daily backup window, UTC, `hh24:mi-hh24:mi`, at least 30 minutes. @default "03:00-04:00" */
-    readonly backupWindow?: string;
-    /**
-     * Weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`, at least 30
-     * minutes, not overlapping the backup window.
-     * @default "sun:04:30-sun:05:30"
-     */
-    readonly maintenanceWindow?: string;
-    /** RDS deletion protection (cannot be turned off in production). @default production */
-    readonly deletionProtection?: boolean;
-    /**
-     * Skip the final snapshot when the instance is deleted (refused in
-     * production). The snapshot is named `<identifier>-final`.
-     * @default true outside production, false in production
-     */
-    readonly skipFinalSnapshot?: boolean;
-    /** Performance Insights. @default production */
-    readonly performanceInsights?: boolean;
-    /** Performance Insights retention in days (7 is free). @default 7 */
-    readonly performanceInsightsRetentionDays?: number;
-    /**
-     * Enhanced Monitoring interval in seconds (0, 1, 5, 10, 15, 30 or 60; 0
-     * disables it and creates no monitoring role).
-     * @default 60 in production, else 0
-     */
-    readonly monitoringIntervalSeconds?: number;
-    /**
-     * Retention (days) of the log groups the `postgresql` and `upgrade` logs
-     * are exported to.
-     * @default 30 in production, else 7
-     */
-    readonly logRetentionDays?: number;
-    /** `log_min_duration_statement` in ms (-1 disables slow-statement logging). @default 1000 */
-    readonly logMinDurationStatementMs?: number;
-    /**
-     * `log_statement`: none, ddl, mod or all. Statements that set passwords
-     * (`ALTER ROLE ... PASSWORD`) are logged verbatim with ddl/mod/all.
-     * @default "none"
-     */
-    readonly logStatement?: PostgresLogStatement;
-    /** `log_connections`. @default true */
-    readonly logConnections?: boolean;
-    /** `log_disconnections`. @default true */
-    readonly logDisconnections?: boolean;
-    /**
-     * Apply modifications at once instead of in the next maintenance window.
-     * @default true outside production, false in production
-     */
-    readonly applyImmediately?: boolean;
-    /**
-     * Enrol in paid RDS Extended Support when the major version leaves
-     * standard support (decided at creation only; when false RDS upgrades
-     * the major version itself at end of standard support).
-     * @default false
-     */
-    readonly extendedSupport?: boolean;
-    /** Certificate authority of the server certificate. @default "rds-ca-rsa2048-g1" */
-    readonly caCertIdentifier?: pulumi.Input<string>;
-    /** Tags merged into every taggable child (each also gets a `Name` tag). @default {} */
-    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-}
-
-// Output types are named interfaces, not object literal types, so that Pulumi's component provider can
-// describe them. The index signature keeps the dimensions assignable to a metric alarm's `dimensions`.
-/** CloudWatch dimensions of a PostgresDb's `AWS/RDS` metrics. */
-export interface PostgresMetricDimensions {
-    readonly [dimension: string]: string;
-    /** The RDS instance identifier. */
-    readonly DBInstanceIdentifier: string;
-}
-
-/** Log groups receiving a PostgresDb's exported logs, by log type. */
-export interface PostgresLogGroupNames {
-    /** Log group of the `postgresql` log. */
-    readonly postgresql: pulumi.Output<string>;
-    /** Log group of the `upgrade` log. */
-    readonly upgrade: pulumi.Output<string>;
-}
-
-/**
- * A private, encrypted RDS for PostgreSQL instance: isolated subnets, its own
- * security group admitting 5432 only from given security groups, TLS forced
- * by its parameter group, the master password generated and kept by RDS in
- * Secrets Manager, IAM database authentication, backups, log exports into
- * log groups with retention, and production protections behind one switch.
+ * A private, encrypted PostgreSQL database: an RDS for PostgreSQL instance,
+ * or (`mode: "serverless"`) an Aurora PostgreSQL Serverless v2 cluster that
+ * scales to zero. Either way: isolated subnets, its own security group
+ * admitting 5432 only from given security groups, TLS forced by its parameter
+ * group, the master password generated and kept by RDS in Secrets Manager,
+ * IAM database authentication, backups, log exports into log groups with
+ * retention, and production protections behind one switch.
  */
 export class PostgresDb extends pulumi.ComponentResource {
     public static readonly TYPE = "aws-webapp:index:PostgresDb";
 
-    /** `address:port` of the instance. */
+    /** `address:port` of the instance (serverless mode: of the cluster's writer endpoint). */
     public readonly endpoint: pulumi.Output<string>;
-    /** DNS name of the instance. */
+    /** DNS name of the instance (serverless mode: the cluster's writer endpoint). */
     public readonly address: pulumi.Output<string>;
     /** Port the instance listens on (5432). */
     public readonly port: pulumi.Output<number>;
@@ -199,23 +47,23 @@ export class PostgresDb extends pulumi.ComponentResource {
     public readonly masterUserSecretArn: pulumi.Output<string>;
     /** The database's security group (add it to nothing; it admits the allowed groups). */
     public readonly securityGroupId: pulumi.Output<string>;
-    /** RDS instance identifier. */
+    /** RDS instance identifier (serverless mode: the writer instance's; the cluster carries `identifier`). */
     public readonly instanceIdentifier: pulumi.Output<string>;
-    /** ARN of the instance. */
+    /** ARN of the instance (serverless mode: of the cluster). */
     public readonly arn: pulumi.Output<string>;
-    /** Resource id (`db-...`) used in `rds-db:connect` ARNs. */
+    /** Resource id used in `rds-db:connect` ARNs: the instance's `db-...` (serverless mode: the cluster's `cluster-...`). */
     public readonly resourceId: pulumi.Output<string>;
     /** `arn:<partition>:rds-db:<region>:<account>:dbuser:<resourceId>`: append `/<db user>` for IAM auth policies. */
     public readonly iamConnectArnPrefix: pulumi.Output<string>;
     /** CloudWatch dimensions of the instance's `AWS/RDS` metrics. */
     public readonly metricDimensions: pulumi.Output<PostgresMetricDimensions>;
-    /** Initial allocated storage (GiB), e.g. for free-storage alarm thresholds. */
+    /** Initial allocated storage (GiB), e.g. for free-storage alarm thresholds (0 in serverless mode: Aurora storage grows by itself). */
     public readonly allocatedStorageGb: number;
-    /** Storage autoscaling ceiling (GiB). */
+    /** Storage autoscaling ceiling (GiB; 0 in serverless mode). */
     public readonly maxAllocatedStorageGb: number;
     /** Log groups receiving the exported logs, by log type (`postgresql`, `upgrade`). */
     public readonly logGroupNames: PostgresLogGroupNames;
-    /** Name of the DB parameter group. */
+    /** Name of the DB parameter group (serverless mode: of the DB cluster parameter group). */
     public readonly parameterGroupName: pulumi.Output<string>;
     /** Name of the DB subnet group. */
     public readonly subnetGroupName: pulumi.Output<string>;
@@ -266,26 +114,16 @@ export class PostgresDb extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const paramsName = `${name}-params`;
-        const parameterGroup = new aws.rds.ParameterGroup(
-            paramsName,
-            {
-                namePrefix: `${id}-${s.parameterGroupFamily}-`,
-                family: s.parameterGroupFamily,
-                description: `PostgreSQL ${id}: TLS required, logging`,
-                parameters: postgresParameters(s),
-                tags: tags(paramsName),
-            },
-            { parent: this },
-        );
-
         // Log groups RDS exports to, created first with a retention so RDS
         // does not create never-expiring ones itself.
-        const logGroups = CLOUDWATCH_LOG_EXPORTS.map((logType) => {
+        const serverless = s.serverless;
+        const logTypes: readonly string[] = serverless ? AURORA_LOG_EXPORTS : CLOUDWATCH_LOG_EXPORTS;
+        const logGroups = logTypes.map((logType) => {
             const logName = `${name}-${logType}-logs`;
+            const groupName = serverless ? clusterLogGroupName(id, logType) : logGroupName(id, logType);
             return new aws.cloudwatch.LogGroup(
                 logName,
-                { name: logGroupName(id, logType), retentionInDays: s.logRetentionDays, tags: tags(logName) },
+                { name: groupName, retentionInDays: s.logRetentionDays, tags: tags(logName) },
                 { parent: this },
             );
         });
@@ -304,7 +142,14 @@ export class PostgresDb extends pulumi.ComponentResource {
                     assumeRolePolicy: pulumi
                         .all([account.accountId, partition.partition, aws.getRegionOutput({}, { parent: this }).region])
                         .apply(([accountId, p, region]) =>
-                            JSON.stringify(monitoringTrustPolicy({ partition: p, region, accountId, identifier: id })),
+                            JSON.stringify(
+                                monitoringTrustPolicy({
+                                    partition: p,
+                                    region,
+                                    accountId,
+                                    identifier: serverless ? clusterInstanceIdentifiers(id, s.multiAz) : id,
+                                }),
+                            ),
                         ),
                     tags: tags(roleName),
                 },
@@ -317,11 +162,10 @@ export class PostgresDb extends pulumi.ComponentResource {
             );
         }
 
-        const instanceName = `${name}-instance`;
         const kmsKeyArn = args.kmsKeyArn;
-        // The final snapshot's name must be new each time an instance is deleted (RDS refuses a name
+        // The final snapshot's name must be new each time the database is deleted (RDS refuses a name
         // that exists, so a stack re-created under the same identifier could not be destroyed again):
-        // a random suffix drawn once per instance identifier.
+        // a random suffix drawn once per identifier.
         const finalSnapshotName = s.skipFinalSnapshot
             ? undefined
             : new random.RandomId(
@@ -329,94 +173,48 @@ export class PostgresDb extends pulumi.ComponentResource {
                   { byteLength: 4, keepers: { identifier: id } },
                   { parent: this },
               ).hex.apply((suffix) => finalSnapshotIdentifier(id, suffix));
-        const instance = new aws.rds.Instance(
-            instanceName,
-            {
-                identifier: id,
-                engine: "postgres",
-                engineVersion: s.engineVersion,
-                allowMajorVersionUpgrade: false,
-                autoMinorVersionUpgrade: true,
-                engineLifecycleSupport: s.extendedSupport
-                    ? "open-source-rds-extended-support"
-                    : "open-source-rds-extended-support-disabled",
-                instanceClass: s.instanceClass,
-                caCertIdentifier: s.caCertIdentifier,
+        const shared = {
+            name,
+            settings: s,
+            subnetGroupName: subnetGroup.name,
+            securityGroupId: securityGroup.id,
+            kmsKeyArn,
+            finalSnapshotName,
+            monitoringRoleArn: monitoringRole?.arn,
+            dependsOn: [...logGroups, ...(monitoringAttachment ? [monitoringAttachment] : [])],
+            tags: args.tags,
+        };
+        const db: DbHandles = serverless
+            ? auroraHandles(createAuroraCluster(this, { ...shared, serverless }))
+            : rdsInstanceHandles(createRdsInstance(this, shared));
 
-                allocatedStorage: s.allocatedStorageGb,
-                maxAllocatedStorage: s.maxAllocatedStorageGb,
-                storageType: "gp3",
-                storageEncrypted: true,
-                kmsKeyId: kmsKeyArn,
-
-                dbName: s.dbName,
-                username: s.masterUsername,
-                manageMasterUserPassword: true,
-                masterUserSecretKmsKeyId: kmsKeyArn,
-                iamDatabaseAuthenticationEnabled: true,
-
-                port: POSTGRES_PORT,
-                dbSubnetGroupName: subnetGroup.name,
-                vpcSecurityGroupIds: [securityGroup.id],
-                publiclyAccessible: false,
-                networkType: "IPV4",
-                parameterGroupName: parameterGroup.name,
-
-                multiAz: s.multiAz,
-                backupRetentionPeriod: s.backupRetentionDays,
-                backupWindow: s.backupWindow,
-                maintenanceWindow: s.maintenanceWindow,
-                copyTagsToSnapshot: true,
-                deleteAutomatedBackups: !s.production,
-                deletionProtection: s.deletionProtection,
-                skipFinalSnapshot: s.skipFinalSnapshot,
-                finalSnapshotIdentifier: finalSnapshotName,
-                applyImmediately: s.applyImmediately,
-
-                enabledCloudwatchLogsExports: [...CLOUDWATCH_LOG_EXPORTS],
-                performanceInsightsEnabled: s.performanceInsights,
-                performanceInsightsRetentionPeriod: s.performanceInsights
-                    ? s.performanceInsightsRetentionDays
-                    : undefined,
-                performanceInsightsKmsKeyId: s.performanceInsights ? kmsKeyArn : undefined,
-                monitoringInterval: s.monitoringIntervalSeconds,
-                monitoringRoleArn: monitoringRole?.arn,
-
-                tags: tags(instanceName),
-            },
-            {
-                parent: this,
-                dependsOn: [...logGroups, ...(monitoringAttachment ? [monitoringAttachment] : [])],
-                // Only set when on: an explicit false would override a
-                // `protect` the caller put on the component.
-                ...(s.production ? { protect: true, retainOnDelete: true } : {}),
-            },
-        );
-
-        this.endpoint = instance.endpoint;
-        this.address = instance.address;
-        this.port = instance.port;
+        this.endpoint = db.endpoint;
+        this.address = db.address;
+        this.port = db.port;
         this.dbName = pulumi.output(s.dbName);
         this.masterUsername = pulumi.output(s.masterUsername);
-        this.masterUserSecretArn = instance.masterUserSecrets.apply((secrets) => {
+        this.masterUserSecretArn = db.masterUserSecrets.apply((secrets) => {
             const arn = secrets?.[0]?.secretArn;
             if (!arn) throw new Error(`PostgresDb "${name}": RDS reported no managed master user secret for ${id}`);
             return arn;
         });
         this.securityGroupId = securityGroup.id;
-        this.instanceIdentifier = instance.identifier;
-        this.arn = instance.arn;
-        this.resourceId = instance.resourceId;
+        this.instanceIdentifier = db.instanceIdentifier;
+        this.arn = db.arn;
+        this.resourceId = db.resourceId;
         this.iamConnectArnPrefix = pulumi
-            .all([instance.arn, instance.resourceId])
+            .all([db.arn, db.resourceId])
             .apply(([arn, resourceId]) => iamConnectArnPrefix(arn, resourceId));
-        this.metricDimensions = instance.identifier.apply((DBInstanceIdentifier): PostgresMetricDimensions => ({
+        this.metricDimensions = db.instanceIdentifier.apply((DBInstanceIdentifier): PostgresMetricDimensions => ({
             DBInstanceIdentifier,
         }));
-        this.allocatedStorageGb = s.allocatedStorageGb;
-        this.maxAllocatedStorageGb = s.maxAllocatedStorageGb;
-        this.logGroupNames = { postgresql: logGroups[0].name, upgrade: logGroups[1].name };
-        this.parameterGroupName = parameterGroup.name;
+        // Aurora storage grows by itself: nothing is allocated in serverless mode.
+        this.allocatedStorageGb = serverless ? 0 : s.allocatedStorageGb;
+        this.maxAllocatedStorageGb = serverless ? 0 : s.maxAllocatedStorageGb;
+        this.logGroupNames = serverless
+            ? { postgresql: logGroups[0].name }
+            : { postgresql: logGroups[0].name, upgrade: logGroups[1].name };
+        this.parameterGroupName = db.parameterGroupName;
         this.subnetGroupName = subnetGroup.name;
         this.monitoringRoleArn = monitoringRole ? monitoringRole.arn : pulumi.output(undefined);
 
@@ -460,6 +258,49 @@ export class PostgresDb extends pulumi.ComponentResource {
             ]);
         return admitSecurityGroup(this, admit, `${admit.name}-from-${label}`, securityGroupId, opts);
     }
+}
+
+/** The outputs a PostgresDb reads from either mode's children. */
+interface DbHandles {
+    readonly endpoint: pulumi.Output<string>;
+    readonly address: pulumi.Output<string>;
+    readonly port: pulumi.Output<number>;
+    readonly masterUserSecrets: pulumi.Output<{ secretArn?: string }[] | undefined>;
+    readonly instanceIdentifier: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+    readonly resourceId: pulumi.Output<string>;
+    readonly parameterGroupName: pulumi.Output<string>;
+}
+
+function rdsInstanceHandles({ instance, parameterGroup }: RdsInstanceParts): DbHandles {
+    return {
+        endpoint: instance.endpoint,
+        address: instance.address,
+        port: instance.port,
+        masterUserSecrets: instance.masterUserSecrets,
+        instanceIdentifier: instance.identifier,
+        arn: instance.arn,
+        resourceId: instance.resourceId,
+        parameterGroupName: parameterGroup.name,
+    };
+}
+
+/**
+ * Serverless mode: the cluster's writer endpoint, its ARN and resource id
+ * (`cluster-...`, what `rds-db:connect` ARNs name for Aurora) and the writer
+ * instance's identifier (the `AWS/RDS` metrics' dimension).
+ */
+function auroraHandles({ cluster, instances, parameterGroup }: AuroraParts): DbHandles {
+    return {
+        endpoint: pulumi.interpolate`${cluster.endpoint}:${cluster.port}`,
+        address: cluster.endpoint,
+        port: cluster.port,
+        masterUserSecrets: cluster.masterUserSecrets,
+        instanceIdentifier: instances[0].identifier,
+        arn: cluster.arn,
+        resourceId: cluster.clusterResourceId,
+        parameterGroupName: parameterGroup.name,
+    };
 }
 
 /** What allowFrom needs of a database (kept off the class: its properties are the component's outputs). */

@@ -10,6 +10,7 @@ import { dbInstanceClass } from "../shared/instanceTypes";
 import { checkTags } from "../shared/tags";
 import { isKnown, Problems } from "../shared/validation";
 import type { PostgresDbArgs } from "./postgresDb";
+import { resolveServerless } from "./serverless";
 
 // Each enum is an `as const` object and a type of the same name (its values): TypeScript callers pass
 // `PostgresMajorVersion.V17` or `"17"`, and Pulumi's component provider infers a schema enum from it (the
@@ -204,7 +205,8 @@ export interface InstanceScope {
     readonly partition: string;
     readonly region: string;
     readonly accountId: string;
-    readonly identifier: string;
+    /** The DB instance identifier, or the identifiers of a cluster's instances. */
+    readonly identifier: string | readonly string[];
 }
 
 /**
@@ -224,7 +226,10 @@ export function monitoringTrustPolicy(scope: InstanceScope): object {
                 Condition: {
                     StringEquals: {
                         "aws:SourceAccount": accountId,
-                        "aws:SourceArn": `arn:${partition}:rds:${region}:${accountId}:db:${identifier}`,
+                        "aws:SourceArn":
+                            typeof identifier === "string"
+                                ? `arn:${partition}:rds:${region}:${accountId}:db:${identifier}`
+                                : identifier.map((id) => `arn:${partition}:rds:${region}:${accountId}:db:${id}`),
                     },
                 },
             },
@@ -651,11 +656,16 @@ export function resolvePostgresDbSettings(name: string, args: PostgresDbArgs, st
         );
     }
 
+    // Mode: instance (RDS) or serverless (Aurora), and the arguments of each.
+    const { mode, serverless } = resolveServerless(problems, a, identifier);
+
     checkTags(problems, "tags", a.tags);
 
     problems.throwIfAny();
 
     return {
+        mode,
+        serverless,
         production: isProd,
         identifier: identifier as string,
         engineVersion,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { email, integer, number } from "../shared/checks";
+import { email, integer, kmsKeyArn, number } from "../shared/checks";
 import { checkTags, nameTags } from "../shared/tags";
 import { cloudWatchAlarmsPublisher, topicAccessPolicy, topicKeyPolicy } from "../shared/topicPolicies";
 import { isKnown, Problems } from "../shared/validation";
@@ -46,6 +46,14 @@ export interface ObservabilityArgs {
     readonly deadLetterQueue?: pulumi.Input<QueueMetricDimensions>;
     /** Application log group shown on the dashboard (recent errors). */
     readonly appLogGroupName?: pulumi.Input<string>;
+    /**
+     * ARN of an existing customer managed KMS key, in the topic's region, to encrypt the operations
+     * topic with (e.g. `BillingAlarm.topicKeyArn` when the stack is in us-east-1): its policy must let
+     * this account's CloudWatch alarms generate data keys and decrypt. Unset creates a key of its own
+     * (1 USD a month).
+     * @default undefined (a key of its own)
+     */
+    readonly topicKmsKeyArn?: pulumi.Input<string>;
     /** Alarm when 5xx responses in 5 minutes reach this count (1 to 100000). @default OBSERVABILITY_DEFAULTS.http5xxPer5Min */
     readonly http5xxPer5Min?: number;
     /** Alarm when the average response time stays above this many seconds (0.01 to 60). @default OBSERVABILITY_DEFAULTS.responseTimeSeconds */
@@ -103,6 +111,8 @@ export function resolveObservabilityArgs(name: string, args: ObservabilityArgs) 
     }
     if (a.region === undefined)
         problems.add("region: undefined is required: expected the AWS region of the watched resources");
+    if (a.topicKmsKeyArn !== undefined && isKnown(a.topicKmsKeyArn))
+        problems.check("topicKmsKeyArn", a.topicKmsKeyArn, kmsKeyArn());
     const thresholds = Object.fromEntries(
         (Object.keys(THRESHOLD_CHECKS) as (keyof AlarmThresholds)[]).map((k) => {
             const value = a[k] ?? OBSERVABILITY_DEFAULTS[k];
@@ -184,21 +194,23 @@ export class Observability extends pulumi.ComponentResource {
             .all([identity.accountId, partition, args.region])
             .apply(([accountId, partition, region]) => ({ accountId, partition, region }));
         // CloudWatch can only publish to an encrypted topic through a customer
-        // managed key whose policy lets it (about 1 USD a month).
-        const key = new aws.kms.Key(
-            `${name}-alarms-key`,
-            {
-                description: `Encrypts the ${name} operations alarm topic`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 7,
-                policy: scope.apply((sc) => JSON.stringify(topicKeyPolicy(sc, [cloudWatchAlarmsPublisher(sc)]))),
-                tags: nameTags(`${name}-alarms-key`, args.tags),
-            },
-            { parent: this },
-        );
+        // managed key whose policy lets it (about 1 USD a month): a given one, or its own.
+        const keyArn =
+            args.topicKmsKeyArn ??
+            new aws.kms.Key(
+                `${name}-alarms-key`,
+                {
+                    description: `Encrypts the ${name} operations alarm topic`,
+                    enableKeyRotation: true,
+                    deletionWindowInDays: 7,
+                    policy: scope.apply((sc) => JSON.stringify(topicKeyPolicy(sc, [cloudWatchAlarmsPublisher(sc)]))),
+                    tags: nameTags(`${name}-alarms-key`, args.tags),
+                },
+                { parent: this },
+            ).arn;
         const topic = new aws.sns.Topic(
             `${name}-alarms`,
-            { name: `${name}-alarms`, kmsMasterKeyId: key.arn, tags: nameTags(`${name}-alarms`, args.tags) },
+            { name: `${name}-alarms`, kmsMasterKeyId: keyArn, tags: nameTags(`${name}-alarms`, args.tags) },
             { parent: this },
         );
         new aws.sns.TopicPolicy(

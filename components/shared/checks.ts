@@ -14,6 +14,7 @@
  * `instanceTypes.ts` (EC2 instance types and RDS DB instance classes, from
  * `data/instanceTypes.json`), `cidr.ts` (IPv4 CIDR blocks).
  */
+import { instanceType } from "./instanceTypes";
 
 /** A rule for one value: `undefined` when it passes, else what is wrong and what was expected. */
 export type Check = (value: unknown) => string | undefined;
@@ -62,6 +63,22 @@ export function number(min: number, max: number, what: string): Check {
         if (value < min || value > max) return `is out of range: expected ${what}`;
         return undefined;
     };
+}
+
+/**
+ * A number from `min` to `max` inclusive in steps of `step` from `min`
+ * (Aurora capacity: 0 to 256 ACU in halves). `what` describes the
+ * expectation (`a capacity in ACU from 0 to 256 in steps of 0.5`).
+ *
+ * Messages: `is not a number: expected <what>`, `is out of range: expected <what>`,
+ * `is not a multiple of <step>: expected <what>`.
+ */
+export function stepped(min: number, max: number, step: number, what: string): Check {
+    return all(number(min, max, what), (value) =>
+        Number.isInteger(((value as number) - min) / step)
+            ? undefined
+            : `is not a multiple of ${step}: expected ${what}`,
+    );
 }
 
 /** `true` or `false`. Message: `is not a boolean: expected true or false`. */
@@ -202,3 +219,18 @@ export function isIamPolicyArn(value: unknown): value is string {
  */
 export const iamPolicyArn: Check = (value) =>
     isIamPolicyArn(value) ? undefined : "is not an IAM policy ARN (arn:aws:iam::<account>:policy/<name>)";
+
+/**
+ * The instance type of a NAT instance: an EC2 instance type of the shared
+ * table (`instanceTypes.ts`), except the previous-generation `t2` family (no
+ * ENA networking, the lowest network ceiling; the Amazon Linux 2023 AMI the
+ * NAT boots needs no more). Messages: those of `instanceType`, or
+ * `is a previous-generation type without ENA networking: expected e.g. t4g.nano`.
+ */
+export const natInstanceType: Check = (value) => {
+    const unknown = instanceType(value);
+    if (unknown !== undefined) return unknown;
+    return /^t2\./.test(value as string)
+        ? "is a previous-generation type without ENA networking: expected e.g. t4g.nano"
+        : undefined;
+};

@@ -111,6 +111,45 @@ export function computedOutputs(c: RemoteContext): Record<string, Computed> {
                     : [],
             };
         },
+        "aws:rds/cluster:Cluster": (n, i, id) => {
+            const name = i.clusterIdentifier ?? n;
+            const zone = `c${hex(c.serial, 11)}`;
+            return {
+                arn: arn(c, "rds", `cluster:${name}`),
+                clusterIdentifier: name,
+                endpoint: `${name}.cluster-${zone}.${c.region}.rds.amazonaws.com`,
+                readerEndpoint: `${name}.cluster-ro-${zone}.${c.region}.rds.amazonaws.com`,
+                port: i.port ?? 5432,
+                clusterResourceId: `cluster-${hex(c.serial, 26).toUpperCase()}`,
+                engineVersionActual: i.engineVersion,
+                hostedZoneId: "Z2R2ITUGPM61AM",
+                masterUserSecrets: i.manageMasterUserPassword
+                    ? [
+                          {
+                              secretArn: arn(c, "secretsmanager", `secret:rds!cluster-${id}-AbCdEf`),
+                              kmsKeyId: arn(c, "kms", "key/aws-rds"),
+                              secretStatus: "active",
+                          },
+                      ]
+                    : [],
+            };
+        },
+        "aws:rds/clusterInstance:ClusterInstance": (n, i) => {
+            const name = i.identifier ?? n;
+            const host = `${name}.c${hex(c.serial, 11)}.${c.region}.rds.amazonaws.com`;
+            return {
+                arn: arn(c, "rds", `db:${name}`),
+                identifier: name,
+                endpoint: host,
+                port: 5432,
+                dbiResourceId: `db-${hex(c.serial, 26).toUpperCase()}`,
+                writer: i.promotionTier === 0,
+            };
+        },
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup": (n, i) => ({
+            arn: arn(c, "rds", `cluster-pg:${i.name ?? n}`),
+            name: i.name ?? n,
+        }),
         "aws:rds/subnetGroup:SubnetGroup": (n, i) => ({
             arn: arn(c, "rds", `subgrp:${i.name ?? n}`),
             name: i.name ?? n,

@@ -13,84 +13,12 @@ import {
     flowLogWritePolicy,
     routeTableIdsForSubnets,
 } from "./policies";
+import { createNatInstances } from "./natInstances";
 import { NatStrategy, pickRegionZones, resolveVpcArgs, ResolvedVpcArgs } from "./validation";
 
-/**
- * Arguments of {@link SecureVpc}. Layout, zone and NAT settings are plain
- * values (not Outputs) because they are validated, and the subnet layout
- * planned, before anything is registered.
- */
-export interface SecureVpcArgs {
-    /**
-     * IPv4 CIDR block of the VPC: a private (RFC 1918) range from /16 to /28. Plain value.
-     * @default "10.0.0.0/16"
-     */
-    readonly cidrBlock?: string;
-    /**
-     * Number of availability zones the VPC spans (one subnet per tier in each): at least 2 and at most
-     * the zones the region offers (or the length of `availabilityZoneNames`). Plain value.
-     * @default 2
-     */
-    readonly availabilityZoneCount?: number;
-    /**
-     * Zones to choose from, in order of preference; the first `availabilityZoneCount` are used. When
-     * unset, the region's available zones that need no opt-in are looked up (`aws.getAvailabilityZones`)
-     * before any child is created. Plain value.
-     * @default undefined (looked up)
-     */
-    readonly availabilityZoneNames?: string[];
-    /**
-     * Prefix of each zone's share of the VPC block. Pin it (e.g. to the VPC prefix + 2) so that adding a
-     * zone later does not move the existing zones' subnets. Plain value.
-     * @default VPC prefix + ceil(log2(availabilityZoneCount)), e.g. /17 for a /16 over 2 zones
-     */
-    readonly availabilityZoneCidrMask?: number;
-    /**
-     * Prefix of each public subnet (load balancer, NAT gateways), /16 to /28. Plain value.
-     * @default zone prefix + 2, but no wider than /24 (a /24 in a /16 over 2 zones)
-     */
-    readonly publicSubnetCidrMask?: number;
-    /**
-     * Prefix of each private subnet (ECS instances and awsvpc tasks), /16 to /28. Plain value.
-     * @default zone prefix + 1, but no wider than /20 (a /20 in a /16 over 2 zones)
-     */
-    readonly privateSubnetCidrMask?: number;
-    /**
-     * Prefix of each isolated subnet (database; no route to the internet), /16 to /28. Plain value.
-     * @default zone prefix + 3, but no wider than /24 (a /24 in a /16 over 2 zones)
-     */
-    readonly isolatedSubnetCidrMask?: number;
-    /**
-     * NAT gateways: `"None"` (private subnets have no internet egress; the public tier is the egress tier),
-     * `"Single"` (one gateway, one zone's failure cuts egress) or `"OnePerAz"` (highly available). Plain value.
-     * @default "OnePerAz"
-     */
-    readonly natStrategy?: NatStrategy;
-    /**
-     * Retention of the flow log group, in days (a value CloudWatch Logs accepts). Plain value.
-     * @default 90
-     */
-    readonly flowLogRetentionDays?: number;
-    /**
-     * KMS key ARN to encrypt the flow log group with (its key policy must allow the CloudWatch Logs
-     * service principal); unset uses CloudWatch Logs' default encryption.
-     * @default undefined
-     */
-    readonly flowLogKmsKeyArn?: pulumi.Input<string>;
-    /**
-     * Interface endpoints to create in the private subnets, by service short name (`"ecr.api"`,
-     * `"ecr.dkr"`, `"logs"`, `"ssm"`, ...), with private DNS and a security group admitting HTTPS from the
-     * VPC CIDR only. Each costs an hourly fee per zone. Plain value.
-     * @default []
-     */
-    readonly interfaceEndpoints?: string[];
-    /**
-     * Tags added to every taggable child (each also gets a `Name` tag). A plain map whose values may be
-     * Outputs; a map that is itself an Output is refused (awsx's Vpc, a remote component, cannot use it).
-     * @default {}
-     */
-    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-}
+import type { SecureVpcArgs } from "./secureVpcArgs";
+
+export type { SecureVpcArgs } from "./secureVpcArgs";
 
 /** Outputs of the children, created once the zones are known. */
 interface Children {
@@ -106,6 +34,8 @@ interface Children {
     readonly s3EndpointId: pulumi.Output<string>;
     readonly interfaceEndpointIds: pulumi.Output<string[]>;
     readonly interfaceEndpointSecurityGroupId: pulumi.Output<string | undefined>;
+    readonly natInstanceSecurityGroupId: pulumi.Output<string | undefined>;
+    readonly natInstanceGroupNames: pulumi.Output<string[]>;
 }
 
 /**
@@ -143,7 +73,7 @@ export class SecureVpc extends pulumi.ComponentResource {
     /** NAT strategy in effect. */
     public readonly natStrategy: NatStrategy;
     /**
-     * Tier with internet egress: `"private"` when NAT gateways exist, `"public"` otherwise. Instances
+     * Tier with internet egress: `"private"` behind NAT gateways or instances, `"public"` without NAT. Instances
      * that must reach ECR/ECS go there (in the public tier: with a public IP and no inbound rule).
      */
     public readonly egressSubnetTier: EgressTier;
@@ -162,6 +92,10 @@ export class SecureVpc extends pulumi.ComponentResource {
     public readonly interfaceEndpointIds: pulumi.Output<string[]>;
     /** Security group of the interface endpoints (undefined when there are none). */
     public readonly interfaceEndpointSecurityGroupId: pulumi.Output<string | undefined>;
+    /** Security group of the NAT instances (undefined unless `natStrategy` is `"Instance"`). */
+    public readonly natInstanceSecurityGroupId: pulumi.Output<string | undefined>;
+    /** Auto Scaling groups of the NAT instances, one per zone (empty unless `natStrategy` is `"Instance"`). */
+    public readonly natInstanceGroupNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: SecureVpcArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
         // Defaults and validation come before super(): bad input registers
@@ -207,6 +141,8 @@ export class SecureVpc extends pulumi.ComponentResource {
         this.s3EndpointId = out((c) => c.s3EndpointId);
         this.interfaceEndpointIds = out((c) => c.interfaceEndpointIds);
         this.interfaceEndpointSecurityGroupId = out((c) => c.interfaceEndpointSecurityGroupId);
+        this.natInstanceSecurityGroupId = out((c) => c.natInstanceSecurityGroupId);
+        this.natInstanceGroupNames = out((c) => c.natInstanceGroupNames);
 
         this.registerOutputs({
             vpcId: this.vpcId,
@@ -226,6 +162,8 @@ export class SecureVpc extends pulumi.ComponentResource {
             s3EndpointId: this.s3EndpointId,
             interfaceEndpointIds: this.interfaceEndpointIds,
             interfaceEndpointSecurityGroupId: this.interfaceEndpointSecurityGroupId,
+            natInstanceSecurityGroupId: this.natInstanceSecurityGroupId,
+            natInstanceGroupNames: this.natInstanceGroupNames,
         });
     }
 
@@ -244,7 +182,8 @@ export class SecureVpc extends pulumi.ComponentResource {
                 availabilityZoneCidrMask: s.availabilityZoneCidrMask,
                 subnetStrategy: "Auto",
                 subnetSpecs: TIERS.map((tier) => ({ type: TIER_TYPES[tier], name: tier, cidrMask: s.masks[tier] })),
-                natGateways: { strategy: s.natStrategy },
+                // NAT instances are this component's: awsx creates no gateway for them.
+                natGateways: { strategy: s.natStrategy === "Instance" ? "None" : s.natStrategy },
                 enableDnsHostnames: true,
                 enableDnsSupport: true,
                 // awsx adds `Name: <its name>` to these itself.
@@ -378,7 +317,27 @@ export class SecureVpc extends pulumi.ComponentResource {
             }
         }
 
+        const nat =
+            s.natStrategy === "Instance"
+                ? createNatInstances(this, {
+                      name,
+                      cidrBlock: s.cidrBlock,
+                      instanceType: s.natInstanceType,
+                      zones,
+                      vpcId: vpc.vpcId,
+                      publicSubnetIds: vpc.publicSubnetIds,
+                      privateSubnetIds: vpc.privateSubnetIds,
+                      associations,
+                      region,
+                      accountId,
+                      partition,
+                      tags,
+                  })
+                : undefined;
+
         return {
+            natInstanceSecurityGroupId: nat ? nat.securityGroupId : pulumi.output(undefined),
+            natInstanceGroupNames: pulumi.all(nat ? nat.groupNames : []),
             vpcId: vpc.vpcId,
             publicSubnetIds: vpc.publicSubnetIds,
             privateSubnetIds: vpc.privateSubnetIds,

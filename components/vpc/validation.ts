@@ -4,7 +4,14 @@
  */
 import { isPrivateCidr, parseCidr } from "../shared/cidr";
 import * as pulumi from "@pulumi/pulumi";
-import { kmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays } from "../shared/checks";
+import {
+    kmsKeyArn,
+    LOG_RETENTION_DAYS,
+    logRetentionDays,
+    natInstanceType as natInstanceTypeCheck,
+    oneOf,
+} from "../shared/checks";
+import { NAT_INSTANCE_DEFAULTS } from "./natInstancePolicies";
 import { checkTags } from "../shared/tags";
 import { isKnown, Problems, show } from "../shared/validation";
 import {
@@ -22,7 +29,7 @@ import {
 
 // An `as const` object and a type of the same name (its values): TypeScript callers pass `NatStrategy.Single`
 // or `"Single"`, and Pulumi's component provider infers a schema enum from it (the form its analyzer reads).
-/** NAT gateway strategies (awsx's `NatGatewayStrategy`). */
+/** NAT strategies: awsx's `NatGatewayStrategy` values, plus NAT instances (awsx then creates no gateway). */
 export const NatStrategy = {
     /** No NAT gateway: private subnets have no internet egress (the public tier is the egress tier). */
     None: "None",
@@ -30,6 +37,11 @@ export const NatStrategy = {
     Single: "Single",
     /** One NAT gateway per zone (highly available). */
     OnePerAz: "OnePerAz",
+    /**
+     * One NAT instance per zone (Graviton nano by default; an Auto Scaling group of one heals it): about a
+     * fifth of a gateway's hourly price, burstable throughput, minutes of egress loss while one is replaced.
+     */
+    Instance: "Instance",
 } as const;
 export type NatStrategy = (typeof NatStrategy)[keyof typeof NatStrategy];
 /** The values of {@link NatStrategy}, in declaration order (the order validation messages list them in). */
@@ -60,6 +72,7 @@ export interface PlainVpcArgs {
     readonly privateSubnetCidrMask?: number;
     readonly isolatedSubnetCidrMask?: number;
     readonly natStrategy?: NatStrategy;
+    readonly natInstanceType?: string;
     readonly flowLogRetentionDays?: number;
     /** Checked when it is a plain string (an Output is passed through). */
     readonly flowLogKmsKeyArn?: unknown;
@@ -148,12 +161,16 @@ export function resolveVpcArgs(name: string, args: PlainVpcArgs) {
     }
 
     const natStrategy = args.natStrategy ?? DEFAULT_NAT_STRATEGY;
-    problems.expect(
-        (NAT_STRATEGIES as readonly unknown[]).includes(natStrategy),
-        "natStrategy",
-        natStrategy,
-        `is not one of ${NAT_STRATEGIES.map((s) => show(s)).join(", ")}`,
-    );
+    problems.check("natStrategy", natStrategy, oneOf(NAT_STRATEGIES));
+    const natInstanceType = args.natInstanceType ?? NAT_INSTANCE_DEFAULTS.natInstanceType;
+    if (natStrategy === "Instance") problems.check("natInstanceType", natInstanceType, natInstanceTypeCheck);
+    else if (args.natInstanceType !== undefined)
+        problems.expect(
+            false,
+            "natInstanceType",
+            args.natInstanceType,
+            `needs natStrategy "Instance" (it is ${show(natStrategy)}): leave it unset`,
+        );
 
     const flowLogRetentionDays = args.flowLogRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS;
     problems.check("flowLogRetentionDays", flowLogRetentionDays, logRetentionDays);
@@ -270,6 +287,7 @@ export function resolveVpcArgs(name: string, args: PlainVpcArgs) {
         availabilityZoneCidrMask: zoneMask!,
         masks,
         natStrategy,
+        natInstanceType,
         flowLogRetentionDays,
         interfaceEndpoints: [...interfaceEndpoints],
         layout: layout!,

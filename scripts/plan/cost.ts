@@ -470,6 +470,9 @@ function auroraCluster(r: PlanResource, ctx: CostContext): void {
         quantity: p.idleStorageGb,
         ...ctx.monthly(p.storageGbMonth, "GB-"),
     });
+    ctx.notes.add(
+        `${r.name}: Aurora storage priced at ${p.idleStorageGb} GB used (a small, new database; billed on use), no I/O while idle (I/O is $${p.ioPerMillion} per million requests, usage).`,
+    );
     if (bool(r.inputs.manageMasterUserPassword)) secret(r, ctx, `${r.name} (RDS-managed master secret)`);
 }
 

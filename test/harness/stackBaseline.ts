@@ -14,6 +14,8 @@ export const T = {
     lb: "aws:lb/loadBalancer:LoadBalancer",
     listener: "aws:lb/listener:Listener",
     rds: "aws:rds/instance:Instance",
+    cluster: "aws:rds/cluster:Cluster",
+    clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
     waf: "aws:wafv2/webAcl:WebAcl",
     wafAssoc: "aws:wafv2/webAclAssociation:WebAclAssociation",
     service: "aws:ecs/service:Service",
@@ -27,7 +29,7 @@ export const T = {
 };
 
 /** The task role's inline policy statements (the application's permissions). */
-function taskRoleStatements(rec: Recording): any[] {
+export function taskRoleStatements(rec: Recording): any[] {
     const task = rec.one(T.task);
     const role = rec.ofType(T.role).find((r) => r.state.arn === task.inputs.taskRoleArn)!;
     const docs = [
@@ -72,8 +74,8 @@ export function baseline(stack: string, get: () => StackEvaluation, minRetention
 
     it("the database is private, encrypted, in the isolated subnets and admits only the service", () => {
         const rec = get().recording;
-        const db = rec.one(T.rds);
-        expect(db.inputs.publiclyAccessible ?? false).to.equal(false);
+        const db = database(rec);
+        expect(db.publiclyAccessible).to.deep.equal([false]);
         expect(db.inputs.storageEncrypted).to.equal(true);
         expect(db.inputs.manageMasterUserPassword).to.equal(true);
         expect(db.inputs).to.not.have.property("password");
@@ -91,8 +93,8 @@ export function baseline(stack: string, get: () => StackEvaluation, minRetention
         const rec = get().recording;
         const container = containerOf(rec);
         const env = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
-        const db = rec.one(T.rds);
-        expect(env).to.include({ DB_HOST: db.state.address, DB_PORT: "5432", DB_NAME: db.inputs.dbName });
+        const db = database(rec);
+        expect(env).to.include({ DB_HOST: db.address, DB_PORT: "5432", DB_NAME: db.dbName });
         const secrets = Object.fromEntries(container.secrets.map((e: any) => [e.name, e.valueFrom]));
         expect(secrets.DB_SECRET).to.equal(db.state.masterUserSecrets[0].secretArn);
         const appSecret = rec.one("aws:secretsmanager/secret:Secret");
@@ -145,4 +147,30 @@ export function baseline(stack: string, get: () => StackEvaluation, minRetention
         expect(outputs.idleMonthlyCostUsd).to.be.a("number").and.greaterThan(0);
         expect(outputs.idleMonthlyCostUsd).to.be.at.most(stack === "dev" ? 30 : 200);
     });
+}
+
+/**
+ * The stack's database in either PostgresDb mode: the RDS instance, or the
+ * Aurora cluster with the public exposure of each of its instances.
+ */
+export function database(rec: Recording) {
+    const instance = rec.ofType(T.rds)[0];
+    if (instance)
+        return {
+            inputs: instance.inputs,
+            state: instance.state,
+            address: instance.state.address,
+            dbName: instance.inputs.dbName,
+            publiclyAccessible: [instance.inputs.publiclyAccessible ?? false],
+        };
+    const cluster = rec.one(T.cluster);
+    return {
+        inputs: cluster.inputs,
+        state: cluster.state,
+        address: cluster.state.endpoint,
+        dbName: cluster.inputs.databaseName,
+        publiclyAccessible: [
+            ...new Set(rec.ofType(T.clusterInstance).map((i) => i.inputs.publiclyAccessible ?? false)),
+        ],
+    };
 }
