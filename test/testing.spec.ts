@@ -84,6 +84,27 @@ describe("testing module (MockEngine)", () => {
         for (const id of gateway!.inputs.routeTableIds) expect(id).to.match(/^rtb-[a-z]+-eu-west-1[ab]$/);
     });
 
+    it("gives SecureVpc's NAT instances (strategy Instance) awsx's NAT-less VPC and each zone's private route table", async () => {
+        const rec = await engine.record(
+            () => new SecureVpc("edge", { availabilityZoneCount: 2, natStrategy: "Instance" }),
+        );
+        const awsx = rec.one("awsx:ec2:Vpc");
+        expect(awsx.inputs.natGateways).to.deep.equal({ strategy: "None" });
+        expect(awsx.state.natGateways).to.deep.equal([]);
+        const routeTables = rec
+            .ofType("aws:iam/rolePolicy:RolePolicy")
+            .filter((p) => /^edge-nat-\d-policy$/.test(p.name))
+            .map((p) => JSON.parse(p.inputs.policy).Statement[0].Resource);
+        expect(routeTables).to.deep.equal([
+            ["arn:aws:ec2:eu-west-1:123456789012:route-table/rtb-private-eu-west-1a"],
+            ["arn:aws:ec2:eu-west-1:123456789012:route-table/rtb-private-eu-west-1b"],
+        ]);
+        expect(rec.ofType("aws:autoscaling/group:Group").map((g) => g.inputs.vpcZoneIdentifiers)).to.deep.equal([
+            ["subnet-public-eu-west-1a"],
+            ["subnet-public-eu-west-1b"],
+        ]);
+    });
+
     it("records the options of a registration: parent, protect, dependencies, aliases, secrets", async () => {
         const rec = await engine.record(() => {
             const parent = new pulumi.ComponentResource("shop:index:Thing", "thing");

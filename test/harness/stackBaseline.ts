@@ -161,6 +161,8 @@ export function database(rec: Recording) {
             state: instance.state,
             address: instance.state.address,
             dbName: instance.inputs.dbName,
+            masterUsername: instance.inputs.username,
+            resourceId: instance.state.resourceId,
             publiclyAccessible: [instance.inputs.publiclyAccessible ?? false],
         };
     const cluster = rec.one(T.cluster);
@@ -169,6 +171,8 @@ export function database(rec: Recording) {
         state: cluster.state,
         address: cluster.state.endpoint,
         dbName: cluster.inputs.databaseName,
+        masterUsername: cluster.inputs.masterUsername,
+        resourceId: cluster.state.clusterResourceId,
         publiclyAccessible: [
             ...new Set(rec.ofType(T.clusterInstance).map((i) => i.inputs.publiclyAccessible ?? false)),
         ],
