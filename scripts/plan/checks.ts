@@ -99,8 +99,10 @@ function databaseAccess(rs: readonly PlanResource[]): PlanCheck[] {
     const grants = of(rs, "aws:iam/rolePolicy:RolePolicy").flatMap((p) =>
         iamDatabaseUsers(p.inputs.policy).map((user) => ({ policy: p.name, user })),
     );
-    return of(rs, "aws:rds/instance:Instance").map((db) => {
-        const master = str(db.inputs.username);
+    // An RDS instance, or an Aurora cluster (PostgresDb's serverless mode: `masterUsername`).
+    const databases = [...of(rs, "aws:rds/instance:Instance"), ...of(rs, "aws:rds/cluster:Cluster")];
+    return databases.map((db) => {
+        const master = str(db.inputs.username ?? db.inputs.masterUsername);
         const iam = bool(db.inputs.iamDatabaseAuthenticationEnabled) === true;
         const users = [...new Set(grants.map((g) => g.user))];
         const asMaster = master !== undefined && users.includes(master);
