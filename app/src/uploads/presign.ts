@@ -4,10 +4,9 @@
  * this Content-Type, a size from 1 byte to the declared size (itself at most
  * MAX_UPLOAD_BYTES), and an expiry.
  */
-import type { S3Client } from "@aws-sdk/client-s3";
-import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import type { Issue } from "../http/respond";
 import { newUploadId, uploadKeyFor } from "./keys";
+import type { PostSigner } from "./postSigner";
 import type { UploadSettings } from "./settings";
 import { IMAGE_TYPES, imageType, type ImageType } from "./types";
 
@@ -46,7 +45,7 @@ export function validateUploadRequest(
     return { ok: true, value: { fileName: (fileName as string).trim(), type, size: size as number } };
 }
 
-/** The policy conditions beyond bucket, key and credentials (which createPresignedPost adds). */
+/** The policy conditions beyond bucket, key and credentials (which the signer adds). */
 export function uploadConditions(
     type: ImageType,
     size: number,
@@ -65,23 +64,26 @@ export interface PresignedUpload {
     readonly expiresAt: string;
 }
 
-/** Signs the POST of one upload (locally, with the task role's credentials). */
+/** Signs the POST of one upload (locally, with the task role's credentials: see postSigner.ts). */
 export async function presignUpload(
-    s3: S3Client,
+    sign: PostSigner,
     settings: UploadSettings,
     request: UploadRequest,
     now = Date.now(),
 ): Promise<PresignedUpload> {
     const uploadId = newUploadId(request.type, now);
     const key = uploadKeyFor(settings.uploadsPrefix, uploadId, request.type);
-    const post = await createPresignedPost(s3, {
-        Bucket: settings.bucket,
-        Key: key,
-        // A field is also an exact-match condition: the Content-Type is fixed.
-        Fields: { "Content-Type": request.type.contentType },
-        Conditions: uploadConditions(request.type, request.size),
-        Expires: settings.expiresSeconds,
-    });
+    const post = await sign(
+        {
+            Bucket: settings.bucket,
+            Key: key,
+            // A field is also an exact-match condition: the Content-Type is fixed.
+            Fields: { "Content-Type": request.type.contentType },
+            Conditions: uploadConditions(request.type, request.size),
+            Expires: settings.expiresSeconds,
+        },
+        now,
+    );
     return {
         uploadId,
         key,

@@ -15,6 +15,7 @@ import type { Route } from "../http/router";
 import type { Log } from "../log";
 import { manifestKeyFor, parseUploadId, uploadKeyFor } from "./keys";
 import { parseManifest, type ImageState } from "./manifest";
+import { postSigner } from "./postSigner";
 import { presignUpload, validateUploadRequest } from "./presign";
 import type { UploadSettings } from "./settings";
 
@@ -41,6 +42,7 @@ export interface UploadRoutesOptions {
 
 export function uploadRoutes(o: UploadRoutesOptions): Route[] {
     const now = o.now ?? Date.now;
+    const sign = postSigner(o.s3);
     const cache = new Map<string, { state: ImageState; at: number }>();
     let storageDown = false;
     let deniedLogged = false;
@@ -93,7 +95,7 @@ export function uploadRoutes(o: UploadRoutesOptions): Route[] {
                 POST: async ({ req, res }) => {
                     const parsed = validateUploadRequest(await readJson(req), o.settings.maxBytes);
                     if (!parsed.ok) throw badRequest("invalid upload", parsed.issues);
-                    const upload = await presignUpload(o.s3, o.settings, parsed.value, now());
+                    const upload = await presignUpload(sign, o.settings, parsed.value, now());
                     sendJson(res, 201, upload);
                 },
             },
