@@ -161,10 +161,12 @@ describe("restart on secret rotation (restartOnSecretRotation)", () => {
         const rec = await record(
             () => new EcsEc2Service("web", { ...args, restartOnSecretRotation: { secretArn: SECRET } }),
         );
-        expect(JSON.parse(rec.one(T.rule).inputs.eventPattern).detail.additionalEventData).to.deep.equal({
+        expect(
+            JSON.parse(rec.one(T.rule, "web-on-rotation").inputs.eventPattern).detail.additionalEventData,
+        ).to.deep.equal({
             SecretId: [SECRET],
         });
-        expect(rec.one(T.fn).name).to.equal("web-restart");
+        expect(rec.one(T.fn, "web-restart").inputs.environment.variables.SECRET_ARN).to.equal(SECRET);
         const message = await failsBeforeRegistering(
             () => new EcsEc2Service("web", { ...args, restartOnSecretRotation: { secretArn: "not-an-arn" } }),
         );

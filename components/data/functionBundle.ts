@@ -1,6 +1,6 @@
 /**
  * Deployable bundles of the library's pure-JavaScript Lambda handlers
- * (`lambda/post-confirmation`, `lambda/message-stream`, `lambda/restart-service`): one `index.js` built
+ * (`lambda/post-confirmation`, `lambda/message-stream`, `lambda/restart-service`, `lambda/vpc-link-keep-alive`): one `index.js` built
  * by esbuild from `lambda/<handler>/src/index.ts` with everything it imports
  * (pg, the AWS SDK v3 clients), plus a `bundle.json` manifest, in
  * `build/functions/<handler>/`.
@@ -16,7 +16,12 @@ import * as fs from "fs";
 import * as path from "path";
 
 /** The handlers this module bundles: name of their folder under `lambda/`. */
-export const FUNCTION_HANDLERS = ["post-confirmation", "message-stream", "restart-service"] as const;
+export const FUNCTION_HANDLERS = [
+    "post-confirmation",
+    "message-stream",
+    "restart-service",
+    "vpc-link-keep-alive",
+] as const;
 export type FunctionHandler = (typeof FUNCTION_HANDLERS)[number];
 
 /** Bump when the bundle layout or build options change (forces a rebuild). */
@@ -34,6 +39,7 @@ const SHARED_INPUTS: Record<FunctionHandler, readonly string[]> = {
     "post-confirmation": ["components/auth/triggerEnv.ts"],
     "message-stream": ["components/data/messageKeys.ts"],
     "restart-service": ["components/ecs/restartEnv.ts"],
+    "vpc-link-keep-alive": ["components/ecs/keepAliveEnv.ts"],
 };
 
 /** Where `npm run build` writes a handler's bundle: `build/functions/<handler>`. */

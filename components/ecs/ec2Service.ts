@@ -16,6 +16,7 @@ import { attachToHttpApi, attachToLoadBalancer, NO_INGRESS, type Ingress } from 
 import { resolveEc2ServiceArgs, type Ec2ServiceArgs } from "./ec2ServiceArgs";
 import { ecsTasksTrustPolicy, executionRolePolicy, taskRolePolicy } from "./policies";
 import { restartBundleDir, restartOnSecretRotation } from "./restartOnRotation";
+import { keepAliveBundleDir, vpcLinkKeepAlive } from "./vpcLinkKeepAlive";
 import { containerDefinitions, serviceResourceId, taskFamily, TMP_VOLUME } from "./taskDefinition";
 
 /** An ECS service on EC2 capacity. See docs/components/Ec2Service.md. */
@@ -40,14 +41,17 @@ export class Ec2Service extends pulumi.ComponentResource {
 
     constructor(name: string, args: Ec2ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveEc2ServiceArgs(name, args);
-        let restartBundle: string | undefined;
-        if (s.restartOnSecretRotation) {
+        const bundle = (key: string, dir: () => string) => {
             try {
-                restartBundle = restartBundleDir();
+                return dir();
             } catch (e) {
-                throw new ValidationError(`Ec2Service "${name}"`, [`restartOnSecretRotation: ${(e as Error).message}`]);
+                throw new ValidationError(`Ec2Service "${name}"`, [`${key}: ${(e as Error).message}`]);
             }
-        }
+        };
+        const restartBundle = s.restartOnSecretRotation
+            ? bundle("restartOnSecretRotation", restartBundleDir)
+            : undefined;
+        const keepAliveBundle = s.keepAlivePath ? bundle("httpApi.keepAlive", keepAliveBundleDir) : undefined;
         super(Ec2Service.TYPE, name, {}, opts);
         const child = childOptions(this, opts);
         const invoke = { parent: this };
@@ -333,6 +337,19 @@ export class Ec2Service extends pulumi.ComponentResource {
                       child,
                   )
                 : undefined;
+
+        if (args.httpApi && s.keepAlivePath && keepAliveBundle)
+            vpcLinkKeepAlive(
+                {
+                    name,
+                    apiUrl: args.httpApi.gateway.url,
+                    path: s.keepAlivePath,
+                    logRetentionDays: s.logRetentionDays,
+                    tags: args.tags,
+                },
+                keepAliveBundle,
+                { ...child, dependsOn: [service] },
+            );
 
         this.serviceName = service.name;
         this.securityGroupId = securityGroup.id;

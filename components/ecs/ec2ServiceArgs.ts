@@ -38,6 +38,7 @@ import {
 } from "./containerChecks";
 import { checkRestartOnSecretRotation, type RestartOnSecretRotationArgs } from "./restartOnRotation";
 import { describeMemoryFor, isValidTaskSize, TASK_SIZES } from "./taskSizes";
+import { keepAlivePath } from "./vpcLinkKeepAlive";
 
 /** Defaults of {@link Ec2ServiceArgs}, named by each argument's `@default`. */
 export const EC2_SERVICE_DEFAULTS = {
@@ -79,6 +80,13 @@ export interface HttpApiAttachment {
     readonly routeKeys?: string[];
     /** Name of the Cloud Map service (unique in the namespace; a DNS label). @default the component name */
     readonly discoveryName?: string;
+    /**
+     * A daily GET of `healthCheckPath` through the API (a scheduled rule and a small function), so the VPC
+     * link never goes 60 days without traffic (API Gateway then makes it INACTIVE: requests fail for minutes
+     * until it is re-provisioned). Needs a route key matching `healthCheckPath`. Costs under 0.01 USD a month.
+     * @default true
+     */
+    readonly keepAlive?: boolean;
 }
 
 /**
@@ -184,8 +192,21 @@ export function resolveEc2ServiceArgs(name: string, args: Ec2ServiceArgs, sink?:
         const task = resolveTask(p, args);
         const service = resolveService(p, args);
         const ingress = resolveIngress(p, name, args);
+        const keepAlive = ingress.route?.keepAlive
+            ? keepAlivePath(ingress.route.routeKeys, task.healthCheckPath)
+            : undefined;
+        if (ingress.route?.keepAlive && keepAlive === undefined)
+            p.add(
+                `httpApi.keepAlive: no route key (${ingress.route.routeKeys.join(", ")}) takes a GET: expected a GET or ANY route the keep-alive can send through the VPC link, or keepAlive false`,
+            );
         checkRestartOnSecretRotation(p, args.restartOnSecretRotation);
-        return { ...task, ...service, ...ingress, restartOnSecretRotation: args.restartOnSecretRotation !== undefined };
+        return {
+            ...task,
+            ...service,
+            ...ingress,
+            keepAlivePath: keepAlive,
+            restartOnSecretRotation: args.restartOnSecretRotation !== undefined,
+        };
     });
 }
 
@@ -370,7 +391,7 @@ function resolveIngress(p: ProblemSink, name: string, args: Ec2ServiceArgs) {
                 "healthCheckGracePeriodSeconds: is set but applies to load-balanced services only: expected it unset without loadBalancer",
             );
     }
-    let route: { routeKeys: string[]; discoveryName: string } | undefined;
+    let route: { routeKeys: string[]; discoveryName: string; keepAlive: boolean } | undefined;
     if (api !== undefined) {
         requiredObject(p, "httpApi.gateway", api.gateway, ["apiId", "vpcLinkId", "securityGroupId", "namespaceId"]);
         const routeKeys =
@@ -387,7 +408,8 @@ function resolveIngress(p: ProblemSink, name: string, args: Ec2ServiceArgs) {
             p.add("httpApi.routeKeys: is empty: expected at least one route key");
         const discoveryName = api.discoveryName ?? name;
         p.expect(DNS_LABEL.test(discoveryName), "httpApi.discoveryName", discoveryName, "is not a DNS label");
-        route = { routeKeys, discoveryName };
+        const keepAlive = bool(p, "httpApi.keepAlive", api.keepAlive ?? true);
+        route = { routeKeys, discoveryName, keepAlive };
     }
     return { deregistrationDelaySeconds, rule, route };
 }

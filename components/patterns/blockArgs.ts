@@ -125,7 +125,12 @@ export function serviceArgsOf(args: EcsEc2ServiceArgs, ingress: IngressMode, w: 
                 : undefined,
         httpApi:
             !alb && w.httpApi
-                ? { gateway: w.httpApi, routeKeys: args.routeKeys, discoveryName: PATTERN_DISCOVERY_NAME }
+                ? {
+                      gateway: w.httpApi,
+                      routeKeys: args.routeKeys,
+                      discoveryName: PATTERN_DISCOVERY_NAME,
+                      keepAlive: args.vpcLinkKeepAlive,
+                  }
                 : undefined,
         tags: args.tags,
     };

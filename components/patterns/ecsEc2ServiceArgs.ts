@@ -246,6 +246,11 @@ export interface EcsEc2ServiceArgs {
     readonly httpApi?: HttpApiGatewayRef;
     /** Route keys of the service on the HTTP API. @default ["$default"] */
     readonly routeKeys?: string[];
+    /**
+     * Ingress "httpApi": a daily GET of `healthCheckPath` through the API keeps its VPC link active (API
+     * Gateway makes a link INACTIVE after 60 days without traffic). Under 0.01 USD a month. @default true
+     */
+    readonly vpcLinkKeepAlive?: boolean;
 
     /** Tags merged into every taggable child. @default {} */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;

@@ -58,6 +58,8 @@ export function refuseInapplicable(p: ProblemSet, args: EcsEc2ServiceArgs, ingre
         if (args.httpApi !== undefined)
             p.add(`httpApi: is set with ingress "alb": expected ingress "httpApi" to join it`);
         if (args.routeKeys !== undefined) p.add(`routeKeys: is set but applies to ingress "httpApi" only`);
+        if (args.vpcLinkKeepAlive !== undefined)
+            p.add(`vpcLinkKeepAlive: is set but applies to ingress "httpApi" only (an ALB has no VPC link)`);
         return;
     }
     if (args.loadBalancer !== undefined)
