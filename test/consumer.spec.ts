@@ -10,7 +10,7 @@
  * one process through the same module (harness/exampleRuns.ts): they see
  * the package exactly as a user who copies one out and runs `npm install`.
  *
- * The consumer project lives in node_modules/.cache (reused between runs: only
+ * The consumer project lives outside the repository (reused between runs: only
  * the library's own package is reinstalled when nothing else changed, and
  * lib/ is rebuilt only when its inputs changed), so a warm run costs little
  * more than the consumer's type-check.
@@ -72,6 +72,20 @@ describe("a consumer of the packed library", function () {
         expect(fs.existsSync(path.join(installed, "node_modules", "@pulumi", "pulumi")), "no nested SDK").to.equal(
             false,
         );
+    });
+
+    it("resolves every module inside itself: no node_modules above it (not the repository's)", () => {
+        const above: string[] = [];
+        for (let dir = path.dirname(CONSUMER); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+            if (fs.existsSync(path.join(dir, "node_modules"))) above.push(path.join(dir, "node_modules"));
+        }
+        expect(above).to.deep.equal([]);
+        const installed = JSON.parse(
+            fs.readFileSync(path.join(CONSUMER, "node_modules", LIBRARY, "package.json"), "utf8"),
+        );
+        for (const dep of Object.keys(installed.dependencies ?? {})) {
+            expect(require.resolve(`${dep}/package.json`, { paths: [CONSUMER] }), dep).to.contain(CONSUMER);
+        }
     });
 
     it("type-checks a program and its test under strict against the packed declarations", async () => {

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { componentAnalysis, type Analysis } from "./harness/analysis";
+import { importedPackages, sources } from "./harness/imports";
 
 const ROOT = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -114,6 +115,23 @@ describe("library packaging", () => {
                     `${hook}: "${script}" runs in every consumer's npm install`,
                 ).to.deep.equal([]);
             }
+        });
+
+        it("declares exactly the packages the components import, as dependencies or peers", () => {
+            const files = sources(path.join(ROOT, "components")).map((f) => fs.readFileSync(f, "utf8"));
+            // Build tools: required lazily, only when a bundle is rebuilt in this repository (an
+            // installed copy deploys the bundles it ships), so a consumer never loads them.
+            const buildTime = ["esbuild"];
+            for (const tool of buildTime) {
+                expect(pkg.devDependencies, tool).to.have.property(tool);
+                expect(
+                    files.filter((f) => new RegExp(`from ["']${tool}["']`).test(f)),
+                    tool,
+                ).to.deep.equal([]);
+            }
+            const imported = new Set(files.flatMap(importedPackages).filter((p) => !buildTime.includes(p)));
+            const declared = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)];
+            expect([...imported].sort()).to.deep.equal(declared.sort());
         });
 
         it("@pulumi/pulumi and @pulumi/aws are peers (one copy in a consumer), installed here as dev dependencies", () => {

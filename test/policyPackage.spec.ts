@@ -7,31 +7,12 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { builtinModules } from "module";
+import { importedPackages, sources } from "./harness/imports";
 
 const ROOT = path.resolve(__dirname, "..");
 const POLICY = path.join(ROOT, "policy");
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
 const pkg = readJson(path.join(POLICY, "package.json"));
-
-function sources(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) return e.name === "node_modules" ? [] : sources(p);
-        return e.name.endsWith(".ts") ? [p] : [];
-    });
-}
-
-/** Package names a TypeScript source imports or requires (not relative paths, not Node built-ins). */
-export function importedPackages(source: string): string[] {
-    const found = new Set<string>();
-    for (const m of source.matchAll(/(?:from\s+|require\(\s*|import\(\s*)["']([^"'./][^"']*)["']/g)) {
-        const spec = m[1];
-        const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
-        if (!builtinModules.includes(name.replace(/^node:/, "")) && !name.startsWith("node:")) found.add(name);
-    }
-    return [...found].sort();
-}
 
 describe("policy pack package (policy/)", () => {
     it("declares every package its sources import, as dependencies", () => {

@@ -1,7 +1,7 @@
 /**
  * The consumer project of the packed library, shared by the consumer specs:
  * `npm pack` of this repository (lib/ rebuilt only when its inputs changed),
- * the tarball installed offline into a project under node_modules/.cache
+ * the tarball installed offline into a project in the temporary directory
  * with its own @pulumi/pulumi and @pulumi/aws (versions and integrity from
  * this repository's lockfile, packages from the npm cache that `npm ci`
  * filled). Only the library's own package is reinstalled between runs.
@@ -9,6 +9,7 @@
 import { execFile } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { ensureHandlerBundle } from "../../components/imagePipeline";
@@ -19,7 +20,16 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 export const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 /** The library's package name: the one place it comes from. */
 export const LIBRARY: string = pkg.name;
-export const CACHE = path.join(ROOT, "node_modules", ".cache", "consumer-test");
+/**
+ * Outside the repository (in the system's temporary directory, one per
+ * checkout): under the repository's node_modules, Node's resolution would
+ * walk up into this repository's packages and hide a dependency the
+ * package forgets to declare.
+ */
+export const CACHE = path.join(
+    os.tmpdir(),
+    `aws-webapp-consumer-${createHash("sha256").update(ROOT).digest("hex").slice(0, 12)}`,
+);
 export const CONSUMER = path.join(CACHE, "project");
 export const PEERS = ["@pulumi/pulumi", "@pulumi/aws"];
 /** What the README's example test imports besides the library and its peers. */
