@@ -242,6 +242,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
             .all([service.clusterName, service.serviceName])
             .apply(([ClusterName, ServiceName]) => ({ ClusterName, ServiceName })),
         database: db.metricDimensions,
+        databaseServerless: db.mode === "serverless",
         lambdaFunction: images.functionName.apply((FunctionName) => ({ FunctionName })),
         deadLetterQueue: images.dlqName.apply((QueueName) => ({ QueueName })),
         appLogGroupName: service.logGroupName,

@@ -56,6 +56,32 @@ describe("observability", () => {
         expect(byRole["ecs-cpu"].dimensions).to.deep.equal({ ClusterName: "web-cluster", ServiceName: "web-service" });
     });
 
+    it("watches an Aurora Serverless v2 database's capacity ceiling instead of its (unpublished) free storage", () => {
+        const specs = alarmSpecs({ ...args(httpApi), databaseServerless: true }, thresholds);
+        const byRole = Object.fromEntries(specs.map((s) => [s.role, s]));
+        expect(byRole).not.to.have.property("rds-free-storage");
+        expect(byRole["rds-capacity"]).to.include({
+            namespace: "AWS/RDS",
+            metricName: "ACUUtilization",
+            statistic: "Maximum",
+            threshold: 90,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            treatMissingData: "notBreaching",
+        });
+        expect(byRole["rds-capacity"].dimensions).to.deep.equal({ DBInstanceIdentifier: "web-db" });
+        const body = JSON.parse(
+            dashboardBody({
+                region: "us-east-1",
+                database: { DBInstanceIdentifier: "web-db" },
+                databaseServerless: true,
+            }),
+        );
+        const rds = body.widgets.find((w: any) => w.properties.title === "RDS metrics");
+        const names = rds.properties.metrics.map((m: unknown[]) => m[1]);
+        expect(names).to.include.members(["ServerlessDatabaseCapacity", "ACUUtilization"]);
+        expect(names).not.to.include("FreeStorageSpace");
+    });
+
     it("watches the HTTP API instead of an ALB in the cheap ingress mode", () => {
         const specs = alarmSpecs(args(httpApi), thresholds);
         const roles = specs.map((s) => s.role);

@@ -161,7 +161,7 @@ describe("PostgresDb serverless mode (Aurora PostgreSQL Serverless v2)", () => {
                 instanceClass: "db.serverless",
                 engine: "aurora-postgresql",
                 publiclyAccessible: false,
-                autoMinorVersionUpgrade: true,
+                autoMinorVersionUpgrade: false,
                 caCertIdentifier: "rds-ca-rsa2048-g1",
             });
             expect(writer.dependencies).to.include(cluster.urn);

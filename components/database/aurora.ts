@@ -117,7 +117,10 @@ export function createAuroraCluster(parent: pulumi.Resource, i: AuroraInputs): A
                 promotionTier: n,
                 publiclyAccessible: false,
                 dbSubnetGroupName: i.subnetGroupName,
-                autoMinorVersionUpgrade: true,
+                // The cluster's version is a full major.minor (scale to zero needs a minimum minor): an
+                // automatic minor upgrade would leave the code behind, and the next `up` would try to
+                // downgrade. Minor upgrades are deliberate: raise auroraEngineVersion.
+                autoMinorVersionUpgrade: false,
                 caCertIdentifier: s.caCertIdentifier,
                 preferredMaintenanceWindow: s.maintenanceWindow,
                 applyImmediately: s.applyImmediately,

@@ -17,7 +17,7 @@ import {
 import { type AuroraParts, createAuroraCluster } from "./aurora";
 import { createRdsInstance, type RdsInstanceParts } from "./rdsInstance";
 import type { PostgresDbArgs, PostgresLogGroupNames, PostgresMetricDimensions } from "./postgresDbArgs";
-import { AURORA_LOG_EXPORTS, clusterInstanceIdentifiers, clusterLogGroupName } from "./serverless";
+import { AURORA_LOG_EXPORTS, clusterInstanceIdentifiers, clusterLogGroupName, type PostgresDbMode } from "./serverless";
 
 export type { PostgresDbArgs, PostgresLogGroupNames, PostgresMetricDimensions } from "./postgresDbArgs";
 
@@ -33,6 +33,8 @@ export type { PostgresDbArgs, PostgresLogGroupNames, PostgresMetricDimensions } 
 export class PostgresDb extends pulumi.ComponentResource {
     public static readonly TYPE = "aws-webapp:index:PostgresDb";
 
+    /** The mode in effect: `"instance"` (RDS) or `"serverless"` (Aurora Serverless v2), e.g. for `Observability.databaseServerless`. */
+    public readonly mode: PostgresDbMode;
     /** `address:port` of the instance (serverless mode: of the cluster's writer endpoint). */
     public readonly endpoint: pulumi.Output<string>;
     /** DNS name of the instance (serverless mode: the cluster's writer endpoint). */
@@ -188,6 +190,7 @@ export class PostgresDb extends pulumi.ComponentResource {
             ? auroraHandles(createAuroraCluster(this, { ...shared, serverless }))
             : rdsInstanceHandles(createRdsInstance(this, shared));
 
+        this.mode = s.mode;
         this.endpoint = db.endpoint;
         this.address = db.address;
         this.port = db.port;
@@ -219,6 +222,7 @@ export class PostgresDb extends pulumi.ComponentResource {
         this.monitoringRoleArn = monitoringRole ? monitoringRole.arn : pulumi.output(undefined);
 
         this.registerOutputs({
+            mode: this.mode,
             endpoint: this.endpoint,
             address: this.address,
             port: this.port,

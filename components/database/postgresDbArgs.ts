@@ -38,7 +38,9 @@ export interface PostgresDbArgs {
     readonly mode?: PostgresDbMode;
     /**
      * Serverless mode: Aurora PostgreSQL version `major.minor` that supports scale to zero (13.15+,
-     * 14.12+, 15.7+, 16.3+, 17.4+).
+     * 14.12+, 15.7+, 16.3+, 17.4+). Automatic minor upgrades are off (the deployed version stays the one
+     * given, so no `up` tries to downgrade); raise it to upgrade (applied in the maintenance window in
+     * production). A major upgrade is refused by the cluster (`allowMajorVersionUpgrade: false`).
      * @default SERVERLESS_DEFAULTS.auroraEngineVersion
      */
     readonly auroraEngineVersion?: string;

@@ -23,7 +23,7 @@ export const POSTGRES_DB_MODES: readonly PostgresDbMode[] = Object.values(Postgr
 
 /** Defaults of the serverless mode's arguments. */
 export const SERVERLESS_DEFAULTS = {
-    /** Aurora PostgreSQL engine version (scales to zero; RDS upgrades minors in the maintenance window). */
+    /** Aurora PostgreSQL engine version (scales to zero); minor upgrades are deliberate (raise it). */
     auroraEngineVersion: "16.6",
     /** Minimum capacity (ACU): 0 pauses the cluster when no connection is open. */
     minCapacityAcu: 0,

@@ -15,6 +15,8 @@ export interface WatchedMetrics {
     readonly httpApi?: pulumi.Input<HttpApiMetricDimensions>;
     readonly ecsService?: pulumi.Input<EcsServiceMetricDimensions>;
     readonly database?: pulumi.Input<DbInstanceMetricDimensions>;
+    /** The database is an Aurora Serverless v2 instance (no FreeStorageSpace metric; capacity instead). */
+    readonly databaseServerless?: boolean;
     readonly lambdaFunction?: pulumi.Input<LambdaFunctionMetricDimensions>;
     readonly deadLetterQueue?: pulumi.Input<QueueMetricDimensions>;
 }
@@ -171,8 +173,41 @@ function serviceAlarms(ecs: pulumi.Input<EcsServiceMetricDimensions>, t: AlarmTh
     ] satisfies AlarmSpec[];
 }
 
-function databaseAlarms(db: pulumi.Input<DbInstanceMetricDimensions>, t: AlarmThresholds, base: Base) {
+/** Alarm when an Aurora Serverless v2 instance runs at this share of its maximum capacity (ACUUtilization). */
+export const SERVERLESS_CAPACITY_ALARM_PERCENT = 90;
+
+function databaseAlarms(
+    db: pulumi.Input<DbInstanceMetricDimensions>,
+    t: AlarmThresholds,
+    base: Base,
+    serverless: boolean,
+) {
     const dims = pick(db, ["DBInstanceIdentifier"]);
+    // Aurora storage grows by itself and publishes no FreeStorageSpace: watch the capacity ceiling instead.
+    const storageOrCapacity: AlarmSpec = serverless
+        ? {
+              ...base,
+              role: "rds-capacity",
+              description: `Database at ${SERVERLESS_CAPACITY_ALARM_PERCENT}% or more of its maximum capacity (raise maxCapacityAcu)`,
+              namespace: "AWS/RDS",
+              metricName: "ACUUtilization",
+              dimensions: dims,
+              statistic: "Maximum",
+              threshold: SERVERLESS_CAPACITY_ALARM_PERCENT,
+              comparisonOperator: "GreaterThanOrEqualToThreshold",
+          }
+        : {
+              ...base,
+              role: "rds-free-storage",
+              description: `Database free storage below ${t.dbFreeStorageGb} GiB`,
+              namespace: "AWS/RDS",
+              metricName: "FreeStorageSpace",
+              dimensions: dims,
+              statistic: "Minimum",
+              threshold: t.dbFreeStorageGb * GiB,
+              comparisonOperator: "LessThanThreshold",
+              evaluationPeriods: 1,
+          };
     return [
         {
             ...base,
@@ -185,18 +220,7 @@ function databaseAlarms(db: pulumi.Input<DbInstanceMetricDimensions>, t: AlarmTh
             threshold: t.dbCpuPercent,
             comparisonOperator: "GreaterThanThreshold",
         },
-        {
-            ...base,
-            role: "rds-free-storage",
-            description: `Database free storage below ${t.dbFreeStorageGb} GiB`,
-            namespace: "AWS/RDS",
-            metricName: "FreeStorageSpace",
-            dimensions: dims,
-            statistic: "Minimum",
-            threshold: t.dbFreeStorageGb * GiB,
-            comparisonOperator: "LessThanThreshold",
-            evaluationPeriods: 1,
-        },
+        storageOrCapacity,
         {
             ...base,
             role: "rds-connections",
@@ -222,7 +246,7 @@ export function alarmSpecs(watched: WatchedMetrics, t: AlarmThresholds): AlarmSp
     if (watched.loadBalancer) specs.push(...loadBalancerAlarms(watched.loadBalancer, t, base));
     if (watched.httpApi) specs.push(...httpApiAlarms(watched.httpApi, t, base));
     if (watched.ecsService) specs.push(...serviceAlarms(watched.ecsService, t, base));
-    if (watched.database) specs.push(...databaseAlarms(watched.database, t, base));
+    if (watched.database) specs.push(...databaseAlarms(watched.database, t, base, watched.databaseServerless === true));
     if (watched.lambdaFunction) {
         specs.push({
             ...base,

@@ -12,6 +12,8 @@ export interface DashboardIds {
     readonly loadBalancer?: LoadBalancerMetricDimensions;
     readonly httpApi?: HttpApiMetricDimensions;
     readonly database?: DbInstanceMetricDimensions;
+    /** An Aurora Serverless v2 database: capacity in place of free storage. */
+    readonly databaseServerless?: boolean;
     readonly appLogGroupName?: string;
 }
 
@@ -82,7 +84,12 @@ export function dashboardBody(ids: DashboardIds): string {
                 ["AWS/RDS", "ReadIOPS", ...db],
                 ["AWS/RDS", "WriteIOPS", ...db],
                 ["AWS/RDS", "CPUUtilization", ...db],
-                ["AWS/RDS", "FreeStorageSpace", ...db],
+                ...(ids.databaseServerless
+                    ? [
+                          ["AWS/RDS", "ServerlessDatabaseCapacity", ...db],
+                          ["AWS/RDS", "ACUUtilization", ...db],
+                      ]
+                    : [["AWS/RDS", "FreeStorageSpace", ...db]]),
             ]),
         );
     }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { email, integer, kmsKeyArn, number } from "../shared/checks";
+import { boolean as booleanCheck, email, integer, kmsKeyArn, number } from "../shared/checks";
 import { checkTags, nameTags } from "../shared/tags";
 import { cloudWatchAlarmsPublisher, topicAccessPolicy, topicKeyPolicy } from "../shared/topicPolicies";
 import { isKnown, Problems } from "../shared/validation";
@@ -40,6 +40,14 @@ export interface ObservabilityArgs {
     readonly ecsService?: pulumi.Input<EcsServiceMetricDimensions>;
     /** An RDS DB instance to watch (PostgresDb.metricDimensions): CPU, free storage, connections. */
     readonly database?: pulumi.Input<DbInstanceMetricDimensions>;
+    /**
+     * The database is Aurora Serverless v2 (`PostgresDb.mode === "serverless"`): Aurora publishes no
+     * `FreeStorageSpace` (its storage grows by itself), so the free-storage alarm gives way to one on
+     * `ACUUtilization` (the cluster at 90 % or more of its maximum capacity), and the dashboard shows the
+     * capacity.
+     * @default false
+     */
+    readonly databaseServerless?: boolean;
     /** A Lambda function to watch: any error. */
     readonly lambdaFunction?: pulumi.Input<LambdaFunctionMetricDimensions>;
     /** A dead-letter queue to watch: any message waiting. */
@@ -161,6 +169,7 @@ export function resolveObservabilityArgs(name: string, args: ObservabilityArgs) 
     if (watched.length === 0) {
         problems.add(`nothing to watch: expected at least one of ${Object.keys(DIMENSION_KEYS).join(", ")}`);
     }
+    if (a.databaseServerless !== undefined) problems.check("databaseServerless", a.databaseServerless, booleanCheck);
     checkTags(problems, "tags", a.tags);
     problems.throwIfAny();
     return { thresholds, alarmEmails: [...alarmEmails] };
@@ -267,6 +276,7 @@ export class Observability extends pulumi.ComponentResource {
                         loadBalancer: args.loadBalancer,
                         httpApi: args.httpApi,
                         database: args.database,
+                        databaseServerless: args.databaseServerless === true,
                         appLogGroupName: args.appLogGroupName,
                     })
                     .apply((ids) => dashboardBody(ids as unknown as DashboardIds)),

@@ -117,11 +117,13 @@ export function baseline(stack: string, get: () => StackEvaluation, minRetention
     it("alarms cover ECS, RDS, the Lambda and its dead-letter queue, and a dashboard exists", () => {
         const rec = get().recording;
         const metrics = rec.ofType(T.alarm).map((a) => `${a.inputs.namespace}/${a.inputs.metricName}`);
+        // An RDS instance's free storage, or an Aurora Serverless v2 instance's capacity ceiling.
+        const storageOrCapacity = rec.ofType(T.rds).length > 0 ? "AWS/RDS/FreeStorageSpace" : "AWS/RDS/ACUUtilization";
         expect(metrics).to.include.members([
             "AWS/ECS/CPUUtilization",
             "AWS/ECS/MemoryUtilization",
             "AWS/RDS/CPUUtilization",
-            "AWS/RDS/FreeStorageSpace",
+            storageOrCapacity,
             "AWS/RDS/DatabaseConnections",
             "AWS/Lambda/Errors",
             "AWS/SQS/ApproximateNumberOfMessagesVisible",
