@@ -37,6 +37,7 @@ export {
     ensureHandlerBundle,
     LambdaArchitecture,
     OutputFormat,
+    CorsMethod,
 } from "./imagePipeline";
 export {
     StaticSite,
@@ -81,6 +82,7 @@ export {
     WebFirewall,
     type WebFirewallArgs,
     WEB_FIREWALL_DEFAULTS,
+    WebAclScope,
     DomainCertificate,
     type DomainCertificateArgs,
 } from "./edge";

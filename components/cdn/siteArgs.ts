@@ -32,6 +32,8 @@ export const STATIC_SITE_DEFAULTS = {
     htmlCacheSeconds: 60,
     apiOriginProtocol: "https-only" as ApiOriginProtocol,
     apiOriginHeaderName: "X-Origin-Verify",
+    apiPathPatterns: ["/api/*"] as readonly string[],
+    apiOriginForwardHost: false,
     priceClass: "PriceClass_100" as PriceClass,
     hstsMaxAgeSeconds: 63_072_000,
     hstsIncludeSubdomains: true,
@@ -79,6 +81,22 @@ export interface StaticSiteArgs {
      * @default undefined (no /api/* behaviour)
      */
     readonly apiOriginDomainName?: pulumi.Input<string>;
+    /**
+     * Path patterns CloudFront sends to the API origin (the API, and any
+     * further service behind the same load balancer or HTTP API, such as
+     * `/app/*`), in this order, before the media and site behaviours.
+     * @default STATIC_SITE_DEFAULTS.apiPathPatterns (["/api/*"])
+     */
+    readonly apiPathPatterns?: string[];
+    /**
+     * Forward the viewer's Host header to the API origin (origin request
+     * policy `Managed-AllViewer`). Needed for an ALB with a certificate for
+     * the site's own domain: CloudFront then checks the origin's
+     * certificate against that Host. Never for an HTTP API (it routes on
+     * its own host name).
+     * @default STATIC_SITE_DEFAULTS.apiOriginForwardHost (false: all viewer headers but Host)
+     */
+    readonly apiOriginForwardHost?: boolean;
     /**
      * How CloudFront connects to the API origin.
      * @default STATIC_SITE_DEFAULTS.apiOriginProtocol ("https-only")
@@ -179,6 +197,7 @@ const ORIGIN_HOST = new RegExp(`^(${LABEL}\\.)*${LABEL}$`);
 const HEADER = /^[A-Za-z0-9-]{1,100}$/;
 const ORIGIN = /^https:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/;
 const DIR = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+const PATH_PATTERN = /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/\*$/;
 /** Headers CloudFront refuses as origin custom headers, or that the distribution sets itself. */
 const RESERVED_HEADERS = ["host", "authorization", "cookie", "content-length", "x-forwarded-for", "x-amz-cf-id", "via"];
 
@@ -294,6 +313,25 @@ export function resolveStaticSiteArgs(name: string, args: StaticSiteArgs) {
         }
     }
 
+    const apiPathPatterns = stringList(
+        problems,
+        "apiPathPatterns",
+        args.apiPathPatterns ?? [...d.apiPathPatterns],
+        PATH_PATTERN,
+        'is not a path pattern like "/api/*" (outside /media and the assets directory)',
+    );
+    apiPathPatterns.forEach((pattern, i) =>
+        problems.expect(
+            !pattern.startsWith("/media/") && !pattern.startsWith(`/${assetsDir}/`) && pattern !== "/*",
+            `apiPathPatterns[${i}]`,
+            pattern,
+            `overlaps the site's own behaviours (/*, /${assetsDir}/*, /media/renders/*)`,
+        ),
+    );
+    if (args.apiPathPatterns !== undefined && args.apiOriginDomainName === undefined)
+        problems.add("apiPathPatterns: is given without apiOriginDomainName");
+    const apiOriginForwardHost = bool("apiOriginForwardHost", d.apiOriginForwardHost);
+
     const mediaBucketRegion = args.mediaBucketRegion;
     if (mediaBucketRegion !== undefined) {
         const regionProblem = awsRegion(mediaBucketRegion);
@@ -364,6 +402,8 @@ export function resolveStaticSiteArgs(name: string, args: StaticSiteArgs) {
         aliases,
         apiOriginProtocol,
         apiOriginHeaderName,
+        apiPathPatterns,
+        apiOriginForwardHost,
         mediaBucketRegion,
         connectSources,
         logPrefix,

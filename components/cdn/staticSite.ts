@@ -17,6 +17,8 @@ export const MANAGED_POLICY_IDS = {
     cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
     /** Origin request policy `Managed-AllViewerExceptHostHeader`. */
     allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+    /** Origin request policy `Managed-AllViewer` (the Host header too). */
+    allViewer: "216adef6-5c7f-47e4-b989-5492eafa07d3",
 } as const;
 
 /** Path patterns of the behaviours besides the default (`/*`, the site). */
@@ -173,17 +175,21 @@ export class StaticSite extends pulumi.ComponentResource {
                         ? []
                         : [{ name: s.apiOriginHeaderName, value: pulumi.secret(args.apiOriginSecret) }],
             });
-            ordered.push({
-                pathPattern: API_PATH_PATTERN,
-                targetOriginId: ORIGIN_IDS.api,
-                viewerProtocolPolicy: "https-only",
-                allowedMethods: ALL_METHODS,
-                cachedMethods: READ_METHODS,
-                cachePolicyId: MANAGED_POLICY_IDS.cachingDisabled,
-                originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
-                responseHeadersPolicyId: headers.id,
-                compress: true,
-            });
+            for (const pathPattern of s.apiPathPatterns) {
+                ordered.push({
+                    pathPattern,
+                    targetOriginId: ORIGIN_IDS.api,
+                    viewerProtocolPolicy: "https-only",
+                    allowedMethods: ALL_METHODS,
+                    cachedMethods: READ_METHODS,
+                    cachePolicyId: MANAGED_POLICY_IDS.cachingDisabled,
+                    originRequestPolicyId: s.apiOriginForwardHost
+                        ? MANAGED_POLICY_IDS.allViewer
+                        : MANAGED_POLICY_IDS.allViewerExceptHostHeader,
+                    responseHeadersPolicyId: headers.id,
+                    compress: true,
+                });
+            }
         }
         if (mediaDomain !== undefined) {
             const strip = fn(

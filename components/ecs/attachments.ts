@@ -139,6 +139,17 @@ export function attachToLoadBalancer(
     const conditions = [
         ...(rule.pathPatterns.length > 0 ? [{ pathPattern: { values: [...rule.pathPatterns] } }] : []),
         ...(rule.hostHeaders.length > 0 ? [{ hostHeader: { values: [...rule.hostHeaders] } }] : []),
+        // A load balancer behind CloudFront forwards only requests carrying its secret header.
+        ...(lb.originVerifyHeader
+            ? [
+                  {
+                      httpHeader: {
+                          httpHeaderName: lb.originVerifyHeader.name,
+                          values: [pulumi.secret(lb.originVerifyHeader.value)],
+                      },
+                  },
+              ]
+            : []),
     ];
     const listenerRule = new aws.lb.ListenerRule(
         `${i.name}-rule`,

@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
 import type { LambdaArchitecture } from "./bundle";
 import {
-    corsRules,
     deadLetterQueuePolicy,
     endpointId,
     handlerEnvironment,
@@ -14,6 +13,7 @@ import {
     resizerRolePolicy,
     secureTransportBucketPolicy,
 } from "./policies";
+import { corsRulesFor, type CorsMethod, withExtraStatements } from "./mediaAccess";
 import {
     type OutputFormat,
     RENDERS_PREFIX,
@@ -88,9 +88,25 @@ export interface ImagePipelineArgs {
      * Browser origins allowed to upload with presigned URLs (a CORS rule on
      * the uploads bucket: GET, HEAD, PUT, POST). `https://host[:port]`, one
      * leading `*.` allowed; `http://` only for localhost. `*` is refused.
+     * Entries may be Outputs (a CloudFront distribution's URL), checked once known.
      * @default [] (no CORS configuration)
      */
-    readonly corsAllowedOrigins?: string[];
+    readonly corsAllowedOrigins?: pulumi.Input<string>[];
+    /**
+     * Methods the CORS rule allows: `["POST"]` fits presigned POST uploads
+     * from a site that reads renditions through its own CDN.
+     * @default MEDIA_ACCESS_DEFAULTS.corsAllowedMethods (GET, HEAD, PUT, POST)
+     */
+    readonly corsAllowedMethods?: CorsMethod[];
+    /**
+     * More statements (JSON, one statement each; undefined entries skipped)
+     * for the renditions bucket's policy, after its TLS-only deny: e.g.
+     * StaticSite's `mediaReadPolicyStatement`, which lets one distribution
+     * read `renders/*` through origin access control. Each needs a unique
+     * Sid and Resources inside that bucket.
+     * @default [] (the TLS-only deny alone)
+     */
+    readonly rendersBucketPolicyStatements?: pulumi.Input<string | undefined>[];
     /**
      * Target widths in pixels (16 to 8192, thumbnail < medium < large); the
      * height follows the aspect ratio and images are never enlarged.
@@ -278,8 +294,13 @@ export class ImagePipeline extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, child).region;
 
         // Storage.
-        const uploads = this.bucket(s.separateBuckets ? `${name}-uploads` : `${name}-media`, s, args, true);
-        const renders = s.separateBuckets ? this.bucket(`${name}-renders`, s, args, false) : uploads;
+        const extra = args.rendersBucketPolicyStatements ?? [];
+        const uploads = s.separateBuckets
+            ? this.bucket(`${name}-uploads`, s, args, { component: name, holdsUploads: true, extra: [] })
+            : this.bucket(`${name}-media`, s, args, { component: name, holdsUploads: true, extra });
+        const renders = s.separateBuckets
+            ? this.bucket(`${name}-renders`, s, args, { component: name, holdsUploads: false, extra })
+            : uploads;
 
         // Notification topic and its subscriptions.
         const topic = new aws.sns.Topic(
@@ -501,7 +522,18 @@ export class ImagePipeline extends pulumi.ComponentResource {
     }
 
     /** A private, owner-enforced, encrypted, TLS-only bucket with its lifecycle (and CORS for uploads). */
-    private bucket(n: string, s: ImagePipelineSettings, args: ImagePipelineArgs, holdsUploads: boolean): BucketSet {
+    private bucket(
+        n: string,
+        s: ImagePipelineSettings,
+        args: ImagePipelineArgs,
+        role: {
+            readonly component: string;
+            readonly holdsUploads: boolean;
+            readonly extra: pulumi.Input<string | undefined>[];
+        },
+    ): BucketSet {
+        const holdsUploads = role.holdsUploads;
+        const subject = `ImagePipeline "${role.component}"`;
         const child = { parent: this };
         const bucket = new aws.s3.Bucket(
             n,
@@ -548,7 +580,11 @@ export class ImagePipeline extends pulumi.ComponentResource {
             `${n}-policy`,
             {
                 bucket: bucket.id,
-                policy: bucket.arn.apply((arn) => JSON.stringify(secureTransportBucketPolicy(arn))),
+                policy: pulumi
+                    .all([bucket.arn, pulumi.all(role.extra)])
+                    .apply(([arn, extra]) =>
+                        JSON.stringify(withExtraStatements(subject, secureTransportBucketPolicy(arn), arn, extra)),
+                    ),
             },
             { ...child, dependsOn: [publicAccessBlock] },
         );
@@ -580,7 +616,12 @@ export class ImagePipeline extends pulumi.ComponentResource {
         if (holdsUploads && s.corsAllowedOrigins.length > 0) {
             new aws.s3.BucketCorsConfiguration(
                 `${n}-cors`,
-                { bucket: bucket.id, corsRules: corsRules(s.corsAllowedOrigins) },
+                {
+                    bucket: bucket.id,
+                    corsRules: pulumi
+                        .all([...s.corsAllowedOrigins])
+                        .apply((origins) => corsRulesFor(subject, origins, s.corsAllowedMethods)),
+                },
                 child,
             );
         }

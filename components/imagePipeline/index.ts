@@ -18,3 +18,11 @@ export {
     resolveImagePipelineArgs,
 } from "./validation";
 export type { ImagePipelineSettings, RenditionName, RenditionWidths } from "./validation";
+export {
+    CORS_METHODS,
+    CorsMethod,
+    MEDIA_ACCESS_DEFAULTS,
+    corsRulesFor,
+    isCorsOrigin,
+    withExtraStatements,
+} from "./mediaAccess";

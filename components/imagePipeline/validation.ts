@@ -2,6 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { isEmailAddress, kmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays as checkLogRetention } from "../shared/checks";
 import { isKnown, Problems } from "../shared/validation";
+import { checkCorsMethods, CORS_ORIGIN_EXPECTED, isCorsOrigin, type CorsMethod } from "./mediaAccess";
 import { bundleProblem, defaultBundleDir, LAMBDA_ARCHITECTURES, type LambdaArchitecture } from "./bundle";
 import { defaultMaxInputPixels, maxPixelsForMemory, MB_PER_MEGAPIXEL, memoryNeeded, RESERVE_MB } from "./memoryBudget";
 
@@ -82,7 +83,8 @@ const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const RESERVED_BUCKET_PREFIXES: readonly string[] = ["xn--", "sthree-", "amzn-s3-demo-"];
 const SQS_ARN = /^arn:aws(-[a-z]+)*:sqs:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,80}$/;
 const SUFFIX = /^\.[A-Za-z0-9]{1,10}$/;
-const HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export { isCorsOrigin };
 
 /** The arguments {@link resolveImagePipelineArgs} checks (ImagePipelineArgs without tags). */
 export interface ImagePipelineInput {
@@ -94,7 +96,8 @@ export interface ImagePipelineInput {
     readonly abortIncompleteMultipartUploadDays?: number;
     readonly forceDestroy?: boolean;
     readonly kmsKeyArn?: pulumi.Input<string>;
-    readonly corsAllowedOrigins?: readonly string[];
+    readonly corsAllowedOrigins?: readonly pulumi.Input<string>[];
+    readonly corsAllowedMethods?: readonly string[];
     readonly renditionWidths?: Partial<RenditionWidths>;
     readonly outputFormats?: readonly OutputFormat[];
     readonly quality?: number;
@@ -125,7 +128,9 @@ export interface ImagePipelineSettings {
     readonly expireUploadsAfterDays: number | undefined;
     readonly abortIncompleteMultipartUploadDays: number;
     readonly forceDestroy: boolean;
-    readonly corsAllowedOrigins: readonly string[];
+    /** Origins as given: plain ones checked here, Outputs once known (mediaAccess.ts). */
+    readonly corsAllowedOrigins: readonly pulumi.Input<string>[];
+    readonly corsAllowedMethods: readonly CorsMethod[];
     readonly renditionWidths: RenditionWidths;
     readonly outputFormats: readonly OutputFormat[];
     readonly quality: number;
@@ -153,17 +158,6 @@ function isInt(value: unknown, min: number, max: number): value is number {
 
 function isBool(value: unknown): value is boolean {
     return typeof value === "boolean";
-}
-
-/** `https://app.example.com`, `https://*.example.com`, `http://localhost:5173`; never `*` or a path. */
-export function isCorsOrigin(value: unknown): value is string {
-    if (typeof value !== "string") return false;
-    const m = /^(https?):\/\/([^/:?#]+)(:(\d{1,5}))?$/.exec(value);
-    if (!m) return false;
-    const [, scheme, host, , port] = m;
-    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
-    if (scheme === "http") return host === "localhost" || host === "127.0.0.1";
-    return HOST.test(host) && host !== "*";
 }
 
 /** An `https://` URL without credentials (they would sit in plain text in the state). */
@@ -286,14 +280,18 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
         problems.check("kmsKeyArn", args.kmsKeyArn, kmsKeyArn({ why: "which the function's IAM policy must name" }));
     }
 
+    // Origins that are Outputs (a distribution's domain) are checked once known, by corsRulesFor.
+    let unknownOrigins = 0;
     const corsAllowedOrigins = checkList(
         problems,
         "corsAllowedOrigins",
         args.corsAllowedOrigins ?? [],
         "origins",
-        isCorsOrigin,
-        'is not an allowed CORS origin: expected "https://host[:port]" (one leading "*." allowed) or http://localhost[:port]',
+        (item): item is pulumi.Input<string> => pulumi.Output.isInstance(item) || isCorsOrigin(item),
+        CORS_ORIGIN_EXPECTED,
+        (item) => (pulumi.Output.isInstance(item) ? `(output ${unknownOrigins++})` : String(item)),
     );
+    const corsAllowedMethods = checkCorsMethods(problems, args.corsAllowedMethods);
 
     const widthsInput: unknown = args.renditionWidths ?? {};
     const renditionWidths = { ...DEFAULT_RENDITION_WIDTHS };
@@ -455,6 +453,7 @@ export function resolveImagePipelineArgs(name: string, args: ImagePipelineInput)
         abortIncompleteMultipartUploadDays,
         forceDestroy,
         corsAllowedOrigins,
+        corsAllowedMethods,
         renditionWidths,
         outputFormats,
         quality,

@@ -64,8 +64,30 @@ export interface WebLoadBalancerArgs {
     readonly idleTimeoutSeconds?: number;
     /** Let `pulumi destroy` delete the created log bucket with its objects (never in prod). @default `WEB_LOAD_BALANCER_DEFAULTS.forceDestroy` (false) */
     readonly forceDestroy?: boolean;
+    /**
+     * Managed prefix lists (`pl-...`) admitted instead of the internet, e.g. CloudFront's
+     * `com.amazonaws.global.cloudfront.origin-facing` (from `aws.ec2.getManagedPrefixList`). Only the
+     * port CloudFront uses is opened (443 with a certificate, else 80): each entry of a prefix list
+     * counts against the security group's rule quota. @default [] (the internet, 0.0.0.0/0)
+     */
+    readonly ingressPrefixListIds?: pulumi.Input<string>[];
+    /**
+     * A header every forwarded request must carry (the secret CloudFront adds as an origin custom
+     * header): services' listener rules match it, and the listener answers anything else 403. The
+     * value is kept a Pulumi secret; letters and digits, 32 to 128 (ALB header conditions treat `*`
+     * and `?` as wildcards). @default undefined (no header check)
+     */
+    readonly originVerifyHeader?: OriginVerifyHeader;
     /** Tags merged into every taggable child. @default {} */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** A secret header the load balancer requires on every request it forwards. */
+export interface OriginVerifyHeader {
+    /** Header name, e.g. `X-Origin-Verify`. */
+    readonly name: string;
+    /** The secret value (32 to 128 letters and digits). */
+    readonly value: pulumi.Input<string>;
 }
 
 /** What a service needs of a load balancer to attach to it: a {@link WebLoadBalancer}, or these outputs. */
@@ -78,10 +100,17 @@ export interface WebLoadBalancerRef {
     readonly arnSuffix: pulumi.Input<string>;
     /** Public URL of the load balancer. */
     readonly url: pulumi.Input<string>;
+    /** The header each service's listener rule must also match, when the load balancer requires one. */
+    readonly originVerifyHeader?: OriginVerifyHeader;
 }
 
-/** Listener ports the load balancer security group opens to the internet. */
-export function publicPorts(https: boolean): number[] {
+/**
+ * Listener ports the load balancer security group opens: 80 and 443 to the
+ * internet (80 redirects), or only the port CloudFront uses when admitting
+ * prefix lists.
+ */
+export function publicPorts(https: boolean, prefixLists = false): number[] {
+    if (prefixLists) return [https ? 443 : 80];
     return https ? [80, 443] : [80];
 }
 
@@ -95,6 +124,15 @@ export const NOT_FOUND_ACTION = {
     type: "fixed-response",
     fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" },
 } as const;
+
+/** With an origin header: requests without it (not from CloudFront) get a 403. */
+export const FORBIDDEN_ACTION = {
+    type: "fixed-response",
+    fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" },
+} as const;
+
+const HEADER_NAME = /^[A-Za-z0-9-]{1,40}$/;
+const HEADER_SECRET = /^[A-Za-z0-9]{32,128}$/;
 
 /** Defaults and validation of {@link WebLoadBalancerArgs}; throws one error naming every bad argument (or adds to `sink`). */
 export function resolveWebLoadBalancerArgs(name: string, args: WebLoadBalancerArgs, sink?: ProblemSink) {
@@ -156,7 +194,32 @@ export function resolveWebLoadBalancerArgs(name: string, args: WebLoadBalancerAr
             4000,
         );
         const forceDestroy = bool(p, "forceDestroy", args.forceDestroy ?? d.forceDestroy);
+        const prefixLists = args.ingressPrefixListIds ?? [];
+        if (!Array.isArray(prefixLists)) p.add("ingressPrefixListIds: is not a list of prefix list ids");
+        else
+            prefixLists.forEach((id, i) => {
+                if (isKnown(id))
+                    p.expect(
+                        typeof id === "string" && /^pl-[0-9a-f]{8,17}$/.test(id),
+                        `ingressPrefixListIds[${i}]`,
+                        id,
+                        "is not a prefix list id (pl-...)",
+                    );
+            });
+        const header = args.originVerifyHeader;
+        if (header !== undefined) {
+            p.expect(
+                typeof header.name === "string" && HEADER_NAME.test(header.name),
+                "originVerifyHeader.name",
+                header.name,
+                "is not a header name (letters, digits, hyphens; at most 40)",
+            );
+            // The value is secret: the message never shows it.
+            if (isKnown(header.value) && !(typeof header.value === "string" && HEADER_SECRET.test(header.value)))
+                p.add("originVerifyHeader.value: (hidden) is not 32 to 128 letters and digits");
+        }
         return {
+            prefixLists: Array.isArray(prefixLists) && prefixLists.length > 0,
             https: args.certificateArn !== undefined,
             sslPolicy,
             domainName,
@@ -192,6 +255,8 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** Bucket receiving the access logs; undefined without access logs. */
     public readonly accessLogsBucketName: pulumi.Output<string | undefined>;
+    /** The header services' rules must match (value a secret); undefined without originVerifyHeader. */
+    public readonly originVerifyHeader: OriginVerifyHeader | undefined;
 
     constructor(name: string, args: WebLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveWebLoadBalancerArgs(name, args);
@@ -203,25 +268,34 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
             `${name}-alb-sg`,
             {
                 vpcId: args.vpcId,
-                description: `Load balancer of ${name}: HTTP/HTTPS from the internet`,
+                description: s.prefixLists
+                    ? `Load balancer of ${name}: from the admitted prefix lists (CloudFront)`
+                    : `Load balancer of ${name}: HTTP/HTTPS from the internet`,
                 tags: tags(`${name}-alb-sg`),
             },
             child,
         );
-        for (const port of publicPorts(s.https)) {
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-alb-in-${port}`,
-                {
-                    securityGroupId: securityGroup.id,
-                    description: `${port === 443 ? "HTTPS" : "HTTP"} from the internet`,
-                    ipProtocol: "tcp",
-                    fromPort: port,
-                    toPort: port,
-                    cidrIpv4: "0.0.0.0/0",
-                    tags: tags(`${name}-alb-in-${port}`),
-                },
-                child,
-            );
+        const sources = s.prefixLists
+            ? args.ingressPrefixListIds!.map((prefixListId) => ({ prefixListId, what: "the admitted prefix list" }))
+            : [{ cidrIpv4: "0.0.0.0/0", what: "the internet" }];
+        for (const port of publicPorts(s.https, s.prefixLists)) {
+            sources.forEach(({ what, ...source }, i) => {
+                // The first source keeps the rule's name (and URN) it had with 0.0.0.0/0.
+                const ruleName = i === 0 ? `${name}-alb-in-${port}` : `${name}-alb-in-${port}-${i}`;
+                new aws.vpc.SecurityGroupIngressRule(
+                    ruleName,
+                    {
+                        securityGroupId: securityGroup.id,
+                        description: `${port === 443 ? "HTTPS" : "HTTP"} from ${what}`,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        ...source,
+                        tags: tags(ruleName),
+                    },
+                    child,
+                );
+            });
         }
 
         let bucketName: pulumi.Input<string> | undefined = args.accessLogsBucket;
@@ -254,6 +328,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
             { ...child, dependsOn: lbDependsOn },
         );
 
+        const mainDefault = args.originVerifyHeader ? FORBIDDEN_ACTION : NOT_FOUND_ACTION;
         const httpListener = new aws.lb.Listener(
             `${name}-http`,
             {
@@ -262,7 +337,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 protocol: "HTTP",
                 defaultActions: s.https
                     ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]
-                    : [NOT_FOUND_ACTION],
+                    : [mainDefault],
                 routingHttpResponseServerEnabled: false,
                 tags: tags(`${name}-http`),
             },
@@ -277,7 +352,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                       protocol: "HTTPS",
                       sslPolicy: s.sslPolicy,
                       certificateArn: args.certificateArn,
-                      defaultActions: [NOT_FOUND_ACTION],
+                      defaultActions: [mainDefault],
                       routingHttpResponseServerEnabled: false,
                       routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000",
                       tags: tags(`${name}-https`),
@@ -299,6 +374,10 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
         this.securityGroupId = securityGroup.id;
         this.url = host.apply((h) => applicationUrl(s.https, h));
         this.accessLogsBucketName = s.accessLogs ? pulumi.output(bucketName!) : pulumi.output(undefined);
+        this.originVerifyHeader = args.originVerifyHeader && {
+            name: args.originVerifyHeader.name,
+            value: pulumi.secret(args.originVerifyHeader.value),
+        };
         this.registerOutputs({
             loadBalancerArn: this.loadBalancerArn,
             arnSuffix: this.arnSuffix,

@@ -49,6 +49,8 @@ export function loadBalancerArgsOf(args: EcsEc2ServiceArgs): WebLoadBalancerArgs
         accessLogsPrefix: args.accessLogsPrefix,
         accessLogsRetentionDays: args.accessLogsRetentionDays,
         idleTimeoutSeconds: args.idleTimeoutSeconds,
+        ingressPrefixListIds: args.ingressPrefixListIds,
+        originVerifyHeader: args.originVerifyHeader,
         forceDestroy: args.forceDestroy,
         tags: args.tags,
     };

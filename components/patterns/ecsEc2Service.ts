@@ -84,6 +84,12 @@ export class EcsEc2Service extends pulumi.ComponentResource {
     public readonly taskRoleArn: pulumi.Output<string>;
     /** Function that forces a new deployment on rotation; undefined without `restartOnSecretRotation`. */
     public readonly restartFunctionName: pulumi.Output<string | undefined>;
+    /** The cluster the service runs on: more services join it (with `capacityProviderName`). */
+    public readonly cluster: EcsClusterRef;
+    /** The load balancer the service is behind (more services join it); undefined with ingress "httpApi". */
+    public readonly loadBalancer: WebLoadBalancerRef | undefined;
+    /** The HTTP API the service is behind (more services join it); undefined with ingress "alb". */
+    public readonly httpApi: HttpApiGatewayRef | undefined;
 
     constructor(name: string, args: EcsEc2ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every argument, the pattern's and its blocks', is validated before
@@ -157,6 +163,9 @@ export class EcsEc2Service extends pulumi.ComponentResource {
         this.taskRoleName = service.taskRoleName;
         this.taskRoleArn = service.taskRoleArn;
         this.restartFunctionName = service.restartFunctionName;
+        this.cluster = cluster;
+        this.loadBalancer = loadBalancer;
+        this.httpApi = httpApi;
 
         this.registerOutputs({
             clusterName: this.clusterName,

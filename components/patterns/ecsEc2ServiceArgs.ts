@@ -13,7 +13,7 @@ import { resolveEc2CapacityArgs } from "../ecs/ec2Capacity";
 import { resolveEc2ServiceArgs } from "../ecs/ec2ServiceArgs";
 import type { RestartOnSecretRotationArgs } from "../ecs/restartOnRotation";
 import type { Architecture, ContainerInsights } from "../ecs/taskSizes";
-import { resolveWebLoadBalancerArgs, type WebLoadBalancerRef } from "../lb/webLoadBalancer";
+import { resolveWebLoadBalancerArgs, type OriginVerifyHeader, type WebLoadBalancerRef } from "../lb/webLoadBalancer";
 import { componentName, oneOf, ProblemSet, renamedKeys } from "../shared/inputChecks";
 import {
     architectureOf,
@@ -230,6 +230,10 @@ export interface EcsEc2ServiceArgs {
     readonly accessLogsRetentionDays?: number;
     /** Load balancer idle timeout (seconds). @default 60 */
     readonly idleTimeoutSeconds?: number;
+    /** Prefix lists the load balancer admits instead of the internet (CloudFront's origin-facing list). @default [] */
+    readonly ingressPrefixListIds?: pulumi.Input<string>[];
+    /** Secret header the load balancer requires (CloudFront's origin custom header); else 403. @default undefined */
+    readonly originVerifyHeader?: OriginVerifyHeader;
     /** Seconds the target group drains a deregistered task. @default 30 */
     readonly deregistrationDelaySeconds?: number;
 

@@ -34,6 +34,8 @@ const LOAD_BALANCER_KEYS = [
     "accessLogsPrefix",
     "accessLogsRetentionDays",
     "idleTimeoutSeconds",
+    "ingressPrefixListIds",
+    "originVerifyHeader",
 ] as const;
 
 /** Arguments that make no sense in the chosen shape are refused rather than ignored. */
@@ -66,7 +68,13 @@ export function refuseInapplicable(p: ProblemSet, args: EcsEc2ServiceArgs, ingre
         p.add(`loadBalancer: is set with ingress "httpApi": expected ingress "alb" to join it`);
     if (args.listenerRule !== undefined) p.add(`listenerRule: is set but applies to ingress "alb" only`);
     // ALB-only arguments make no sense behind an HTTP API: refuse them rather than ignore them.
-    for (const key of ["albSubnetIds", "certificateArn", "accessLogsBucket"] as const) {
+    for (const key of [
+        "albSubnetIds",
+        "certificateArn",
+        "accessLogsBucket",
+        "ingressPrefixListIds",
+        "originVerifyHeader",
+    ] as const) {
         if (args[key] !== undefined)
             p.add(`${key}: is set but applies to ingress "alb" only: expected it unset with ingress "httpApi"`);
     }
