@@ -27,6 +27,7 @@ import { Problems, show } from "../components/shared/validation";
 import { baseError, withCheck } from "../components/shared/zodCheck";
 import { capacityProblems, spendingProblems } from "./capacityRules";
 import { plannedIdleMonthlyCostUsd } from "./plannedCost";
+import { SITE_CONFIG_SHAPE, siteProblems } from "./siteConfig";
 
 /** Config namespace: the project name in Pulumi.yaml. */
 export const NAMESPACE = "aws-webapp";
@@ -217,7 +218,11 @@ export const environmentSchema = z
         hostedZoneName: str((v) => (hostName(v) === undefined ? undefined : "is not a valid DNS zone name"))
             .optional()
             .describe("Existing Route 53 public hosted zone that holds domainName."),
-        wafEnabled: bool().default(false).describe("Attach a WAFv2 web ACL to the load balancer."),
+        wafEnabled: bool()
+            .default(false)
+            .describe("Attach a WAFv2 web ACL (scope CLOUDFRONT, in us-east-1) to the CloudFront distribution."),
+        // --- site: the CloudFront distribution and further services (stacks/siteConfig.ts) ---
+        ...SITE_CONFIG_SHAPE,
         tags: z
             .record(z.string(), z.string({ error: "is not a string: expected a tag value" }), {
                 error: "is not a map of tag keys to string values",
@@ -411,13 +416,8 @@ export function parseEnvironmentConfig(
     );
     for (const line of capacityProblems(c, key)) problems.add(line);
     for (const line of spendingProblems(c, idleMonthlyCostUsd, key)) problems.add(line);
+    for (const line of siteProblems(c, key)) problems.add(line);
     if (c.ingress === "httpApi") {
-        problems.expect(
-            !c.wafEnabled,
-            key("wafEnabled"),
-            c.wafEnabled,
-            `needs ${key("ingress")} "alb": WAF cannot be attached to an HTTP API`,
-        );
         problems.expect(
             c.domainName === undefined,
             key("domainName"),

@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 
 // The edge's components (WebFirewall, DomainCertificate) live in components/edge; this is the stack's glue.
 
-/** Alias A record from the application's host name to the load balancer. */
+/**
+ * Alias A record from the application's host name to its edge (the
+ * CloudFront distribution; Route 53 refuses target health checks there).
+ */
 export function aliasRecord(
     name: string,
     args: {
@@ -11,6 +14,8 @@ export function aliasRecord(
         domainName: string;
         targetDnsName: pulumi.Input<string>;
         targetZoneId: pulumi.Input<string>;
+        /** Route 53 checks the target's health (load balancers only). @default false */
+        evaluateTargetHealth?: boolean;
     },
     opts: pulumi.CustomResourceOptions,
 ): aws.route53.Record {
@@ -20,7 +25,13 @@ export function aliasRecord(
             zoneId: args.zoneId,
             name: args.domainName,
             type: "A",
-            aliases: [{ name: args.targetDnsName, zoneId: args.targetZoneId, evaluateTargetHealth: true }],
+            aliases: [
+                {
+                    name: args.targetDnsName,
+                    zoneId: args.targetZoneId,
+                    evaluateTargetHealth: args.evaluateTargetHealth ?? false,
+                },
+            ],
         },
         opts,
     );

@@ -9,13 +9,12 @@ import {
     Observability,
     PostgresDb,
     SecureVpc,
-    WebFirewall,
 } from "../components";
 import type { EnvironmentConfig } from "./config";
 import { applyDeployAccess } from "./deployAccess";
 import { databaseArgs, databaseClientEnvironment } from "./database";
-import { aliasRecord } from "./edge";
 import { plannedIdleMonthlyCostUsd } from "./plannedCost";
+import { buildSite, prepareSite } from "./site";
 
 function fail(message: string): never {
     throw new Error(message);
@@ -63,7 +62,8 @@ export interface EnvironmentOutputs {
  *   SecureVpc → EcsEc2Service (tasks in private subnets; ALB in public
  *   subnets or HTTP API + VPC link) → PostgresDb (isolated subnets, admits
  *   only the service's security group); ImagePipeline; BillingAlarm;
- *   Observability; edge (certificate, alias record, WAF) when configured.
+ *   Observability; the site (CloudFront: frontend, /api/*, /media/renders/*,
+ *   web ACL, alias record; stacks/site.ts) and further services.
  *
  * Everything environment-specific comes from `config`; there is no branch on
  * the stack's name.
@@ -74,6 +74,8 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
     const name = config.stack;
     // Every taggable resource carries the cost allocation tag the budget filters on.
     const tags = { ...config.tags, [COST_TAG]: config.tags[COST_TAG] ?? config.environment };
+    // The built frontend is checked first; the origin secret and deferred media grants (stacks/site.ts).
+    const site = prepareSite(config);
 
     const vpc = new SecureVpc(`${name}-vpc`, {
         cidrBlock: config.vpcCidr,
@@ -89,6 +91,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
         versioning: prod,
         expireUploadsAfterDays: prod ? undefined : 30,
         logRetentionDays: config.logRetentionDays,
+        ...site.media,
         tags,
     });
 
@@ -187,6 +190,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
                   domainName: config.domainName,
                   deletionProtection: prod,
                   accessLogs: prod,
+                  ...site.loadBalancer,
               }
             : {}),
         forceDestroy: !prod,
@@ -195,25 +199,8 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
     // The rule was `<db>-from-0` when the group was passed at construction: the alias keeps it.
     db.allowFrom("web", service.serviceSecurityGroupId, { aliases: [{ name: `${name}-db-from-0` }] });
 
-    if (certificate && config.domainName && config.ingress === "alb") {
-        aliasRecord(
-            `${name}-domain`,
-            {
-                zoneId: certificate.zoneId,
-                domainName: config.domainName,
-                targetDnsName: defined(service.loadBalancerDnsName, "loadBalancerDnsName"),
-                targetZoneId: defined(service.loadBalancerZoneId, "loadBalancerZoneId"),
-            },
-            { parent: certificate },
-        );
-    }
-    if (config.wafEnabled) {
-        new WebFirewall(`${name}-waf`, {
-            loadBalancerArn: defined(service.loadBalancerArn, "loadBalancerArn"),
-            logRetentionDays: config.logRetentionDays,
-            tags,
-        });
-    }
+    // CloudFront in front: site, /api/*, /media/renders/*, web ACL, DNS, further services.
+    const edge = buildSite(config, { tags, vpc, service, images, certificate }, site);
 
     const billing = new BillingAlarm(`${name}-billing`, {
         thresholdUsdPerDay: config.billingThresholdUsdPerDay,
@@ -264,7 +251,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
     return {
         environment: config.environment,
         region: config.region,
-        applicationUrl: service.url,
+        applicationUrl: edge.url,
         databaseEndpoint: db.endpoint,
         bucketName: images.bucketName,
         imageTopicArn: images.topicArn,

@@ -293,10 +293,13 @@ describe("stack configuration", () => {
             ).to.not.throw();
         });
 
-        it("edge settings that need a load balancer", () => {
-            expect(errorFor({ ingress: "httpApi", wafEnabled: true })).to.contain(
-                'aws-webapp:wafEnabled: true needs aws-webapp:ingress "alb": WAF cannot be attached to an HTTP API',
-            );
+        it("edge settings that need a load balancer (the web ACL is on the distribution: any ingress)", () => {
+            expect(() =>
+                parseEnvironmentConfig({ ingress: "httpApi", wafEnabled: true }, "dev", "us-east-1"),
+            ).to.not.throw();
+            expect(
+                errorFor({ environment: "prod", ingress: "alb", dbBackupRetentionDays: 7, logRetentionDays: 30 }),
+            ).to.contain('aws-webapp:domainName: is unset: prod needs it with aws-webapp:ingress "alb"');
             expect(
                 errorFor({ ingress: "httpApi", domainName: "app.example.com", hostedZoneName: "example.com" }),
             ).to.contain('aws-webapp:domainName: "app.example.com" needs aws-webapp:ingress "alb"');
@@ -368,13 +371,15 @@ describe("stack configuration", () => {
             expect(project.name).to.equal(NAMESPACE);
             const declared = Object.keys(project.config).map((k) => k.replace(`${NAMESPACE}:`, ""));
             // Project config types are string, integer, boolean and array (Pulumi's project schema
-            // requires one of them): the map key `tags` cannot be declared and lives in the stack files.
-            expect(declared).to.deep.equal(CONFIG_KEYS.filter((k) => k !== "tags"));
+            // requires one of them): the map key `tags` and the list of objects `services` cannot be
+            // declared and live in the stack files.
+            const undeclared = ["tags", "services"];
+            expect(declared).to.deep.equal(CONFIG_KEYS.filter((k) => !undeclared.includes(k)));
             for (const [key, decl] of Object.entries(project.config)) {
                 expect(["string", "integer", "boolean", "array"], key).to.include(decl.type);
             }
             const defaults = environmentSchema.parse({});
-            for (const key of CONFIG_KEYS.filter((k) => k !== "tags")) {
+            for (const key of CONFIG_KEYS.filter((k) => !undeclared.includes(k))) {
                 const decl = project.config[`${NAMESPACE}:${key}`];
                 expect(decl.description, key).to.equal(environmentSchema.shape[key].description);
                 // The CLI hands defaults over as strings, like any other value.

@@ -20,7 +20,8 @@ describe("dev stack through index.ts", () => {
         expect(rec.ofType(T.api)).to.have.length(1);
         expect(rec.one(T.service).inputs.serviceRegistries.registryArn).to.be.a("string");
         expect(internetIngress(rec)).to.be.empty;
-        expect(String(dev.outputs.applicationUrl)).to.match(/execute-api/);
+        // The user's one URL is the distribution's; the HTTP API is its /api/* origin.
+        expect(String(dev.outputs.applicationUrl)).to.equal(`https://${rec.one(T.cdn).state.domainName}`);
     });
 
     it("has no NAT gateway; instances sit in public subnets with a public IP and no inbound rule", () => {

@@ -34,11 +34,14 @@ describe("prod stack through index.ts", () => {
         expect(http.inputs.defaultActions[0].redirect).to.include({ protocol: "HTTPS", port: "443" });
     });
 
-    it("associates the WAF web ACL with the load balancer", () => {
+    it("puts the WAF web ACL on the distribution (scope CLOUDFRONT, us-east-1), none on the load balancer", () => {
         const rec = prod.recording;
-        const assoc = rec.one(T.wafAssoc);
-        expect(assoc.inputs.resourceArn).to.equal(rec.one(T.lb).state.arn);
-        expect(assoc.inputs.webAclArn).to.equal(rec.one(T.waf).state.arn);
+        const acl = rec.one(T.waf);
+        expect(acl.inputs.scope).to.equal("CLOUDFRONT");
+        const provider = rec.ofType("pulumi:providers:aws").find((p) => acl.provider.startsWith(`${p.urn}::`))!;
+        expect(provider.inputs.region).to.equal("us-east-1");
+        expect(rec.one(T.cdn).inputs.webAclId).to.equal(acl.state.arn);
+        expect(rec.ofType(T.wafAssoc)).to.be.empty;
     });
 
     it("has one NAT gateway per AZ and instances in private subnets without public IPs", () => {

@@ -235,7 +235,7 @@ describe("GitHub Actions workflows", function () {
             }
         });
 
-        it("run after npm run build, with the policy pack, the image by digest and the deploy role's boundary", () => {
+        it("run after npm run build and build:web, with the policy pack, the image by digest and the deploy role's boundary", () => {
             for (const [file, id, job] of pulumiJobs()) {
                 const steps = stepsOf(job);
                 const [cmd] = pulumiCommands(job);
@@ -243,6 +243,11 @@ describe("GitHub Actions workflows", function () {
                 expect(
                     steps.findIndex((s) => s.run === "npm run build"),
                     `${file} ${id}`,
+                ).to.be.within(0, at - 1);
+                // The program refuses to run without the built frontend it uploads (stacks/site.ts).
+                expect(
+                    steps.findIndex((s) => s.run === "npm run build:web"),
+                    `${file} ${id}: npm run build:web`,
                 ).to.be.within(0, at - 1);
                 expect(cmd.with?.policyPacks).to.equal("policy");
                 const image = steps.find((s) => s.id === "image")!;
@@ -322,7 +327,12 @@ describe("GitHub Actions workflows", function () {
             const job = w.jobs["deploy-prod"];
             expect(job.environment).to.equal("production"); // approval gate; OIDC subject environment:production
             expect(job.concurrency).to.deep.equal({ group: "deploy-prod", "cancel-in-progress": false });
-            expect(npmCommands(runs(job).join("\n"))).to.deep.equal(["npm ci", "npm test", "npm run build"]);
+            expect(npmCommands(runs(job).join("\n"))).to.deep.equal([
+                "npm ci",
+                "npm test",
+                "npm run build",
+                "npm run build:web",
+            ]);
         });
     });
 

@@ -4,7 +4,7 @@
  */
 import type { PlanResource } from "./model";
 import { alarmMetrics, awsxNatCount } from "./cost";
-import { at, bool, COMPUTED, list, num, str } from "./values";
+import { at, bool, COMPUTED, list, num, SECRET, str } from "./values";
 
 type Props = Record<string, string>;
 type Extract = (inputs: Record<string, unknown>) => Props;
@@ -148,6 +148,37 @@ const BY_TYPE: Record<string, Extract> = {
             ["target", `${i.protocol ?? "?"}:${i.port ?? "?"} ${i.targetType ?? "instance"}`],
             ["health", str(at(i, "healthCheck.path"))],
         ]),
+    "aws:lb/listenerRule:ListenerRule": (i) =>
+        pick([
+            ["priority", i.priority],
+            // Conditions holding the origin header's value are secret as a whole.
+            ["conditions", i.conditions === SECRET ? "secret (origin header)" : undefined],
+            ["paths", list(at(i, "conditions.0.pathPattern.values"))?.join(",")],
+        ]),
+    "aws:cloudfront/distribution:Distribution": (i) => {
+        const origins = list(i.origins) ?? [];
+        const s3 = origins.filter((o) => at(o, "customOriginConfig") === undefined);
+        const behaviours = [i.defaultCacheBehavior, ...(list(i.orderedCacheBehaviors) ?? [])];
+        return pick([
+            ["origins", i.origins === SECRET ? "secret (origin header)" : origins.length],
+            [
+                "S3 via OAC",
+                i.origins === SECRET
+                    ? undefined
+                    : `${s3.filter((o) => str(at(o, "originAccessControlId")) !== undefined).length}/${s3.length}`,
+            ],
+            [
+                "viewer HTTP",
+                behaviours.every((b) =>
+                    ["https-only", "redirect-to-https"].includes(str(at(b, "viewerProtocolPolicy")) ?? ""),
+                )
+                    ? "redirected or refused"
+                    : "SERVED",
+            ],
+            ["TLS", str(at(i, "viewerCertificate.minimumProtocolVersion")) ?? "CloudFront default certificate"],
+            ["web ACL", i.webAclId ? "yes" : "no"],
+        ]);
+    },
     "aws:apigatewayv2/api:Api": (i) => pick([["protocol", i.protocolType]]),
     "aws:rds/instance:Instance": (i) =>
         pick([

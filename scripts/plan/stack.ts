@@ -10,6 +10,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { ensureHandlerBundle } from "../../components/imagePipeline";
 import { evaluateProgram, flattenConfig, type ProgramEvaluation } from "../../components/testing";
+import { ensureWebBuild } from "../webBuild";
 
 export { flattenConfig };
 
@@ -53,6 +54,8 @@ function evaluateStackOnce(stack: string, overrides: Record<string, string>, roo
     // What `npm run build` does before `pulumi up`: the image pipeline deploys
     // the bundled resize handler (offline, a no-op when already up to date).
     ensureHandlerBundle();
+    // The program uploads the built frontend (stacks/site.ts): built here when missing.
+    ensureWebBuild(root);
     return evaluateProgram({
         program: path.join(root, "index.ts"),
         project: "aws-webapp",

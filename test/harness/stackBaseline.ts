@@ -18,6 +18,7 @@ export const T = {
     clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
     waf: "aws:wafv2/webAcl:WebAcl",
     wafAssoc: "aws:wafv2/webAclAssociation:WebAclAssociation",
+    cdn: "aws:cloudfront/distribution:Distribution",
     service: "aws:ecs/service:Service",
     task: "aws:ecs/taskDefinition:TaskDefinition",
     api: "aws:apigatewayv2/api:Api",

@@ -1,0 +1,193 @@
+/**
+ * One domain for the user: a StaticSite distribution serves `/` from the
+ * site bucket (the built web frontend, uploaded by the program), `/api/*`
+ * (and the further services' paths) from the ingress (the ALB in prod, the
+ * HTTP API in dev) and `/media/renders/*` from the media bucket through
+ * origin access control. The ALB then admits only CloudFront: its security
+ * group opens to the `com.amazonaws.global.cloudfront.origin-facing`
+ * prefix list alone, and its listener forwards only requests carrying a
+ * random origin header (a Pulumi secret), answering anything else 403. The
+ * web ACL sits on the distribution (scope CLOUDFRONT, in us-east-1).
+ *
+ * Two steps, because the media bucket's policy and CORS name the
+ * distribution that needs the bucket's name: {@link prepareSite} runs
+ * before the ImagePipeline and the service (deferred grants, the ALB's
+ * prefix list and header), {@link buildSite} after them.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import {
+    DomainCertificate,
+    type EcsEc2Service,
+    type EcsEc2ServiceArgs,
+    type ImagePipeline,
+    type ImagePipelineArgs,
+    StaticSite,
+    ValidationError,
+    WebFirewall,
+} from "../components";
+import { usEast1ProviderArgs } from "../components/billing/provider";
+import type { EnvironmentConfig } from "./config";
+import { aliasRecord } from "./edge";
+import { buildServices, servicePathPatterns } from "./services";
+
+/** The header CloudFront adds to every API origin request, and the ALB requires. */
+export const ORIGIN_HEADER_NAME = "X-Origin-Verify";
+/** AWS managed prefix list of CloudFront's origin-facing addresses. */
+export const CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing";
+/** Length of the random origin header value (letters and digits: ALB header conditions treat * and ? as wildcards). */
+export const ORIGIN_SECRET_LENGTH = 48;
+
+/**
+ * The rule for the built frontend: the program uploads `siteDir`, so it must
+ * hold `index.html` when the program runs (`pulumi preview` and `up` alike),
+ * or nothing is registered. The offline plan and the stack specs build it on
+ * demand first (scripts/webBuild.ts); CI runs `npm run build:web`.
+ */
+export function siteBuildProblem(siteDir: string, exists: (p: string) => boolean = fs.existsSync): string | undefined {
+    return exists(path.join(path.resolve(siteDir), "index.html"))
+        ? undefined
+        : `aws-webapp:siteDir: ${JSON.stringify(siteDir)} has no index.html: expected the built web frontend (run \`npm run build:web\` first; the program uploads it to the site bucket)`;
+}
+
+/** What the environment hands its components before the site exists. */
+export interface SitePreparation {
+    /** ImagePipeline args: the distribution reads renders/ (OAC) and the site's origin uploads by POST. */
+    readonly media: Pick<
+        ImagePipelineArgs,
+        "corsAllowedOrigins" | "corsAllowedMethods" | "rendersBucketPolicyStatements"
+    >;
+    /** EcsEc2Service args (ingress "alb"): only CloudFront, only with the origin header. */
+    readonly loadBalancer: Pick<EcsEc2ServiceArgs, "ingressPrefixListIds" | "originVerifyHeader">;
+    /** The origin header's value (a secret), with ingress "alb". */
+    readonly originSecret: pulumi.Output<string> | undefined;
+    /** Fills the deferred grants once the site exists. */
+    connect(site: StaticSite): void;
+}
+
+/**
+ * Checks the frontend build (throws before any registration), then creates
+ * the origin secret and looks up CloudFront's prefix list (ingress "alb").
+ */
+export function prepareSite(config: EnvironmentConfig): SitePreparation {
+    const problem = siteBuildProblem(config.siteDir);
+    if (problem) throw new ValidationError(`stack "${config.stack}" configuration`, [problem]);
+    const [statement, resolveStatement] = pulumi.deferredOutput<string | undefined>();
+    const [origin, resolveOrigin] = pulumi.deferredOutput<string>();
+    let originSecret: pulumi.Output<string> | undefined;
+    let loadBalancer: SitePreparation["loadBalancer"] = {};
+    if (config.ingress === "alb") {
+        const secret = new random.RandomPassword(`${config.stack}-origin-secret`, {
+            length: ORIGIN_SECRET_LENGTH,
+            special: false,
+        });
+        originSecret = pulumi.secret(secret.result);
+        const prefixList = aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_PREFIX_LIST });
+        loadBalancer = {
+            ingressPrefixListIds: [prefixList.id],
+            originVerifyHeader: { name: ORIGIN_HEADER_NAME, value: originSecret },
+        };
+    }
+    return {
+        media: {
+            corsAllowedOrigins: [origin],
+            corsAllowedMethods: ["POST"],
+            rendersBucketPolicyStatements: [statement],
+        },
+        loadBalancer,
+        originSecret,
+        connect(site) {
+            resolveStatement(site.mediaReadPolicyStatement);
+            resolveOrigin(site.url);
+        },
+    };
+}
+
+export interface SiteParts {
+    readonly tags: Record<string, string>;
+    readonly vpc: {
+        readonly vpcId: pulumi.Input<string>;
+        readonly cidrBlock: pulumi.Input<string>;
+        readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    };
+    readonly service: EcsEc2Service;
+    readonly images: ImagePipeline;
+    /** The application's certificate (stack region), with a domain. */
+    readonly certificate: DomainCertificate | undefined;
+}
+
+/** A certificate CloudFront accepts (us-east-1): the stack's own there, else one issued in us-east-1. */
+function cloudFrontCertificate(
+    config: EnvironmentConfig,
+    certificate: DomainCertificate | undefined,
+    tags: Record<string, string>,
+) {
+    if (!certificate || !config.domainName || !config.hostedZoneName) return undefined;
+    if (config.region === "us-east-1") return certificate.certificateArn;
+    const provider = new aws.Provider(`${config.stack}-site-us-east-1`, usEast1ProviderArgs());
+    return new DomainCertificate(
+        `${config.stack}-site-domain`,
+        { domainName: config.domainName, hostedZoneName: config.hostedZoneName, tags },
+        { providers: [provider] },
+    ).certificateArn;
+}
+
+/** The distribution, its web ACL and DNS record, and the further services. */
+export function buildSite(config: EnvironmentConfig, parts: SiteParts, prep: SitePreparation) {
+    const name = config.stack;
+    const prod = config.environment === "prod";
+    const alb = config.ingress === "alb";
+    const { service, certificate, tags } = parts;
+    const services = buildServices(config.services, {
+        name,
+        vpcId: parts.vpc.vpcId,
+        cidrBlock: parts.vpc.cidrBlock,
+        subnetIds: parts.vpc.privateSubnetIds,
+        api: service,
+        logRetentionDays: config.logRetentionDays,
+        tags,
+    });
+    const firewall = config.wafEnabled
+        ? new WebFirewall(`${name}-edge-waf`, { scope: "CLOUDFRONT", logRetentionDays: config.logRetentionDays, tags })
+        : undefined;
+    const certificateArn = cloudFrontCertificate(config, certificate, tags);
+    const site = new StaticSite(`${name}-site`, {
+        siteDir: config.siteDir,
+        aliases: certificateArn && config.domainName ? [config.domainName] : [],
+        certificateArn,
+        apiOriginDomainName: alb
+            ? service.loadBalancerDnsName.apply((d) => d!)
+            : service.url.apply((u) => new URL(u).host),
+        apiPathPatterns: ["/api/*", ...servicePathPatterns(config.services)],
+        // An ALB with the site's certificate: TLS checked against the forwarded Host. Without one, plain HTTP.
+        apiOriginProtocol: alb && !certificate ? "http-only" : "https-only",
+        apiOriginForwardHost: alb && certificate !== undefined,
+        apiOriginSecret: prep.originSecret,
+        apiOriginHeaderName: ORIGIN_HEADER_NAME,
+        mediaBucketName: parts.images.rendersBucketName,
+        mediaBucketRegion: config.region,
+        webAclArn: firewall?.webAclArn,
+        priceClass: config.sitePriceClass,
+        production: prod,
+        forceDestroy: !prod,
+        tags,
+    });
+    prep.connect(site);
+    if (certificate && config.domainName) {
+        // The record that pointed at the load balancer (same name, same parent) now points at CloudFront.
+        aliasRecord(
+            `${name}-domain`,
+            {
+                zoneId: certificate.zoneId,
+                domainName: config.domainName,
+                targetDnsName: site.domainName,
+                targetZoneId: site.hostedZoneId,
+            },
+            { parent: certificate },
+        );
+    }
+    return { url: site.url, distributionId: site.distributionId, site, services, firewall };
+}
