@@ -18,10 +18,20 @@ export function isCorsOrigin(value: unknown): value is string {
 }
 
 /** Methods a CORS rule of the uploads bucket may allow. */
-export const CORS_METHODS = ["GET", "HEAD", "PUT", "POST"] as const;
-export type CorsMethod = (typeof CORS_METHODS)[number];
 /** The CORS methods by name (`CorsMethod.Post`). */
-export const CorsMethod = { Get: "GET", Head: "HEAD", Put: "PUT", Post: "POST" } as const;
+export const CorsMethod = {
+    /** Downloads. */
+    Get: "GET",
+    /** Metadata reads. */
+    Head: "HEAD",
+    /** Presigned PUT uploads. */
+    Put: "PUT",
+    /** Presigned POST uploads (browser forms). */
+    Post: "POST",
+} as const;
+export type CorsMethod = (typeof CorsMethod)[keyof typeof CorsMethod];
+/** The values of {@link CorsMethod}, in declaration order. */
+export const CORS_METHODS: readonly CorsMethod[] = Object.values(CorsMethod);
 
 /** Defaults of the media access arguments (named by their `@default`). */
 export const MEDIA_ACCESS_DEFAULTS = {
