@@ -668,6 +668,10 @@ describe("plan: the real dev and prod stacks", () => {
                     : /^enabled: [1-9][0-9.]* USD a month \(in the idle cost\)$/,
             );
             expect(shows("service scaling")).to.deep.equal([dev ? "1–2 tasks" : "2–10 tasks"]);
+            // dev's HTTP API: its VPC link gets a request a day (inactive after 60 idle days otherwise).
+            expect(shows("VPC link activity")).to.deep.equal(
+                dev ? ["kept active: rate(1 day) GET /api/health through the API"] : [],
+            );
         });
 
         it(`${stack}: the committed ${architectureFile(stack)} is current`, () => {

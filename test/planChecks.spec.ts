@@ -133,4 +133,18 @@ describe("plan: what the plan shows (checks)", () => {
             `enabled: ${priced!.monthlyUsd.toFixed(2)} USD a month (in the idle cost)`,
         ]);
     });
+
+    it("VPC link: kept active only when a keep-alive function requests through the API", () => {
+        const link = res("aws:apigatewayv2/vpcLink:VpcLink", "link", {});
+        expect(shows([link], "VPC link activity")).to.deep.equal([
+            "NO KEEP-ALIVE: inactive after 60 days without traffic",
+        ]);
+        const fn = res("aws:lambda/function:Function", "keepalive", {
+            environment: { variables: { KEEP_ALIVE_URL: "https://a1.execute-api.us-east-1.amazonaws.com/api/health" } },
+        });
+        const rule = res("aws:cloudwatch/eventRule:EventRule", "schedule", { scheduleExpression: "rate(1 day)" });
+        expect(shows([link, fn, rule], "VPC link activity")).to.deep.equal([
+            "kept active: rate(1 day) GET /api/health through the API",
+        ]);
+    });
 });

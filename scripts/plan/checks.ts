@@ -3,7 +3,8 @@
  * (issue 15): whether `destroy` can empty the buckets, whether a build could
  * re-push an immutable tag, which database user the tasks sign in as, what
  * the budget counts, whether the billing thresholds sit above the stack's
- * own idle cost, what Container Insights costs, how far the services scale.
+ * own idle cost, what Container Insights costs, how far the services scale,
+ * whether an HTTP API's VPC link is kept active.
  * Each line is read from the registrations, never assumed.
  */
 import { priceResources } from "./cost";
@@ -205,6 +206,24 @@ function scaling(rs: readonly PlanResource[]): PlanCheck[] {
         }));
 }
 
+/** VPC links: kept active by a scheduled request (a function with KEEP_ALIVE_URL), or not. */
+function vpcLinks(rs: readonly PlanResource[]): PlanCheck[] {
+    const urls = of(rs, "aws:lambda/function:Function")
+        .map((f) => str(at(f.inputs, "environment.variables.KEEP_ALIVE_URL")))
+        .filter((u): u is string => u !== undefined);
+    const schedules = of(rs, "aws:cloudwatch/eventRule:EventRule")
+        .map((r) => str(r.inputs.scheduleExpression))
+        .filter((e): e is string => e !== undefined);
+    return of(rs, "aws:apigatewayv2/vpcLink:VpcLink").map((l) => ({
+        topic: "VPC link activity",
+        resource: l.name,
+        shows:
+            urls.length > 0
+                ? `kept active: ${schedules.join(", ") || "scheduled"} GET ${urls.map((u) => u.replace(/^.*?\/\/[^/]+/, "")).join(", ")} through the API`
+                : "NO KEEP-ALIVE: inactive after 60 days without traffic",
+    }));
+}
+
 /** Every check of a plan, in a fixed order. Pure. */
 export function planChecks(resources: readonly PlanResource[], cost: CostReport, prices: PriceTable): PlanCheck[] {
     const graph = new Graph(resources);
@@ -216,5 +235,6 @@ export function planChecks(resources: readonly PlanResource[], cost: CostReport,
         ...billingAlarms(resources, cost.totalUsd),
         ...containerInsights(resources, cost, prices),
         ...scaling(resources),
+        ...vpcLinks(resources),
     ];
 }
