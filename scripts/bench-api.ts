@@ -2,8 +2,11 @@
  * `npm run bench:api`: requests per second and latency percentiles of
  * GET /api/users/{id} and POST /api/uploads against a real PostgreSQL on
  * loopback, the API (app/server.ts, as its container runs it) pinned to one
- * core and a bounded keep-alive load generator pinned to the other
- * (`taskset`; unpinned, with a note, where it is missing).
+ * core and a bounded keep-alive load generator on raw sockets
+ * (benchApi/load.ts) pinned to the other (`taskset`; unpinned, with a note,
+ * where it is missing). Besides req/s and latency it prints the API
+ * process's own CPU time per answer (from /proc), the figure least moved by
+ * other work on a shared machine.
  *
  * Options: --duration <s> (10 per scenario), --connections <n> (32),
  * --users <n> seeded (1000), each with its own access token from a loopback
@@ -14,102 +17,15 @@
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { runLoad, type LoadResult, type LoadSpec } from "./benchApi/load";
 import { startIssuer } from "./localSystem/tokenIssuer";
 
 const ROOT = path.resolve(__dirname, "..");
 const TARGET_RPS = 3000;
 const TARGET_P99_MS = 20;
-const MAX_REQUESTS = 500_000;
-
-interface LoadSpec {
-    readonly port: number;
-    readonly method: "GET" | "POST";
-    /** Paths to cycle through (GET), or one path (POST). */
-    readonly paths: readonly string[];
-    /** Bearer access token of each path (same index; the API checks every request's token). */
-    readonly tokens: readonly string[];
-    readonly body?: string;
-    readonly expect: number;
-    readonly connections: number;
-    readonly warmupMs: number;
-    readonly durationMs: number;
-}
-
-interface LoadResult {
-    readonly requests: number;
-    readonly errors: number;
-    readonly rps: number;
-    readonly p50: number;
-    readonly p90: number;
-    readonly p99: number;
-    readonly max: number;
-}
-
-const percentile = (sorted: Float64Array, p: number) =>
-    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-/** The load generator (runs in its own process): `connections` keep-alive loops, bounded in time and count. */
-async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
-    const latencies = new Float64Array(MAX_REQUESTS);
-    let measured = 0;
-    let sent = 0;
-    let errors = 0;
-    const started = performance.now();
-    const measureFrom = started + spec.warmupMs;
-    const end = measureFrom + spec.durationMs;
-    const once = (p: string, token: string) =>
-        new Promise<number>((resolve) => {
-            const req = http.request(
-                {
-                    host: "127.0.0.1",
-                    port: spec.port,
-                    path: p,
-                    method: spec.method,
-                    agent,
-                    headers: {
-                        authorization: `Bearer ${token}`,
-                        ...(spec.body
-                            ? { "content-type": "application/json", "content-length": Buffer.byteLength(spec.body) }
-                            : {}),
-                    },
-                },
-                (res) => {
-                    res.resume();
-                    res.on("end", () => resolve(res.statusCode ?? 0));
-                },
-            );
-            req.on("error", () => resolve(0));
-            req.end(spec.body);
-        });
-    const loop = async () => {
-        while (performance.now() < end && sent < MAX_REQUESTS) {
-            const i = sent++ % spec.paths.length;
-            const t0 = performance.now();
-            const status = await once(spec.paths[i], spec.tokens[i % spec.tokens.length]);
-            const t1 = performance.now();
-            if (status !== spec.expect) errors += 1;
-            if (t0 >= measureFrom && t1 <= end && measured < MAX_REQUESTS) latencies[measured++] = t1 - t0;
-        }
-    };
-    await Promise.all(Array.from({ length: spec.connections }, loop));
-    agent.destroy();
-    const sorted = latencies.subarray(0, measured).sort();
-    const round = (n: number) => Math.round(n * 100) / 100;
-    return {
-        requests: measured,
-        errors,
-        rps: Math.round(measured / (spec.durationMs / 1000)),
-        p50: round(percentile(sorted, 50)),
-        p90: round(percentile(sorted, 90)),
-        p99: round(percentile(sorted, 99)),
-        max: round(sorted[sorted.length - 1] ?? NaN),
-    };
-}
 
 function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -124,13 +40,13 @@ function freePort(): Promise<number> {
 
 const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 
-/** `node -r ts-node/register/transpile-only <args>`, pinned to `core` when taskset works. */
+/** `node -r ./scripts/register.js <args>` (TypeScript through esbuild), pinned to `core` when taskset works. */
 function node(core: number, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-    const nodeArgs = ["-r", "ts-node/register/transpile-only", ...args];
+    const nodeArgs = ["-r", path.join(ROOT, "scripts", "register.js"), ...args];
     const [cmd, argv] = hasTaskset
         ? ["taskset", ["-c", String(core), process.execPath, ...nodeArgs]]
         : [process.execPath, nodeArgs];
-    return spawn(cmd, argv, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    return spawn(cmd, argv, { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
 }
 
 interface EmbeddedPostgres {
@@ -196,7 +112,9 @@ async function seedUsers(port: number, tokens: readonly string[]): Promise<numbe
 
 function load(spec: LoadSpec): Promise<LoadResult> {
     return new Promise((resolve, reject) => {
-        const child = node(1, [path.join("scripts", "bench-api.ts"), "--load", JSON.stringify(spec)], process.env);
+        // The spec (a token per user: too long for an argument) goes through stdin.
+        const child = node(1, [path.join("scripts", "bench-api.ts"), "--load"], process.env);
+        child.stdin!.end(JSON.stringify(spec));
         let out = "";
         child.stdout!.on("data", (d) => (out += String(d)));
         child.stderr!.on("data", (d) => process.stderr.write(d));
@@ -208,6 +126,17 @@ function load(spec: LoadSpec): Promise<LoadResult> {
             }
         });
     });
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc; undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+    try {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+        // utime and stime (fields 14 and 15 of stat(5)), in clock ticks of 10 ms (USER_HZ 100).
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+        return undefined;
+    }
 }
 
 function arg(name: string, fallback: number): number {
@@ -285,15 +214,22 @@ async function main(): Promise<void> {
         const rows: string[] = [];
         let allMet = true;
         for (const [name, spec] of scenarios) {
+            const cpuBefore = cpuMs(app.pid);
             const r = await load(spec);
+            const cpuAfter = cpuMs(app.pid);
+            // The API's own CPU per answer (warm-up included; PostgreSQL's processes are not counted).
+            const cpuPerRequest =
+                cpuBefore === undefined || cpuAfter === undefined || r.total === 0
+                    ? "n/a"
+                    : String(Math.round(((cpuAfter - cpuBefore) * 1000) / r.total));
             const met = r.rps >= TARGET_RPS && r.p99 < TARGET_P99_MS && r.errors === 0;
             allMet &&= met;
             rows.push(
-                `${name.padEnd(22)} ${String(r.rps).padStart(7)} ${String(r.p50).padStart(8)} ${String(r.p90).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.max).padStart(8)} ${String(r.errors).padStart(7)}  ${met ? "met" : "MISSED"}`,
+                `${name.padEnd(22)} ${String(r.rps).padStart(7)} ${String(r.p50).padStart(8)} ${String(r.p90).padStart(8)} ${String(r.p99).padStart(8)} ${String(r.max).padStart(8)} ${String(r.errors).padStart(7)} ${cpuPerRequest.padStart(10)}  ${met ? "met" : "MISSED"}`,
             );
         }
         console.log(
-            `${"scenario".padEnd(22)} ${"req/s".padStart(7)} ${"p50 ms".padStart(8)} ${"p90 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)} ${"errors".padStart(7)}  target`,
+            `${"scenario".padEnd(22)} ${"req/s".padStart(7)} ${"p50 ms".padStart(8)} ${"p90 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)} ${"errors".padStart(7)} ${"API µs/req".padStart(10)}  target`,
         );
         for (const row of rows) console.log(row);
         console.log(
@@ -305,7 +241,11 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === "--load") {
-    runLoad(JSON.parse(process.argv[3]) as LoadSpec).then((r) => process.stdout.write(JSON.stringify(r)));
+    let input = "";
+    process.stdin.setEncoding("utf8").on("data", (d: string) => (input += d));
+    process.stdin.on("end", () =>
+        runLoad(JSON.parse(input) as LoadSpec).then((r) => process.stdout.write(JSON.stringify(r))),
+    );
 } else {
     main().catch((e: unknown) => {
         console.error(`bench:api failed: ${e instanceof Error ? e.message : String(e)}`);
