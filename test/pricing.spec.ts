@@ -281,6 +281,10 @@ describe("pricing: Aurora Serverless v2, ElastiCache Serverless and pay-per-use 
         expect(cost.items.map((i) => i.key)).to.deep.equal(["aurora-storage"]);
         expect(cost.totalUsd).to.equal(cents(a.idleStorageGb * a.storageGbMonth));
         expect(cost.notes.join("\n")).to.match(/pauses when idle/);
+        // The assumption is stated: the storage a small database uses, and no I/O while paused.
+        expect(cost.notes.join("\n")).to.contain(
+            `Aurora storage priced at ${a.idleStorageGb} GB used (a small, new database; billed on use), no I/O while idle (I/O is $${a.ioPerMillion} per million requests, usage).`,
+        );
     });
 
     it("prices a running minimum in ACU-hours, a provisioned class by the hour, an unknown minimum as unpriced", () => {
