@@ -16,6 +16,8 @@ export function aliasRecord(
         targetZoneId: pulumi.Input<string>;
         /** Route 53 checks the target's health (load balancers only). @default false */
         evaluateTargetHealth?: boolean;
+        /** A (IPv4) or AAAA (IPv6: the distribution has IPv6 on). @default "A" */
+        type?: "A" | "AAAA";
     },
     opts: pulumi.CustomResourceOptions,
 ): aws.route53.Record {
@@ -24,7 +26,7 @@ export function aliasRecord(
         {
             zoneId: args.zoneId,
             name: args.domainName,
-            type: "A",
+            type: args.type ?? "A",
             aliases: [
                 {
                     name: args.targetDnsName,

@@ -177,17 +177,23 @@ export function buildSite(config: EnvironmentConfig, parts: SiteParts, prep: Sit
     });
     prep.connect(site);
     if (certificate && config.domainName) {
-        // The record that pointed at the load balancer (same name, same parent) now points at CloudFront.
-        aliasRecord(
-            `${name}-domain`,
-            {
-                zoneId: certificate.zoneId,
-                domainName: config.domainName,
-                targetDnsName: site.domainName,
-                targetZoneId: site.hostedZoneId,
-            },
-            { parent: certificate },
-        );
+        // The A record that pointed at the load balancer (same name, same parent) now points at
+        // CloudFront; an AAAA record beside it serves IPv6 viewers (the distribution has IPv6 on).
+        for (const [role, type] of [
+            ["domain", "A"],
+            ["domain-ipv6", "AAAA"],
+        ] as const)
+            aliasRecord(
+                `${name}-${role}`,
+                {
+                    zoneId: certificate.zoneId,
+                    domainName: config.domainName,
+                    targetDnsName: site.domainName,
+                    targetZoneId: site.hostedZoneId,
+                    type,
+                },
+                { parent: certificate },
+            );
     }
     return { url: site.url, distributionId: site.distributionId, site, services, firewall };
 }

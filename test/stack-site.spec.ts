@@ -12,6 +12,7 @@ import { T } from "./harness/stackBaseline";
 import { expect } from "chai";
 import { ORIGIN_HEADER_NAME, siteBuildProblem } from "../stacks/site";
 import { routeKeysOf } from "../stacks/services";
+import { siteProblems, type ServiceEntry } from "../stacks/siteConfig";
 
 const S = {
     bucket: "aws:s3/bucket:Bucket",
@@ -154,6 +155,9 @@ describe("site wiring of the stacks", () => {
                     evaluateTargetHealth: false,
                 },
             ]);
+            const ipv6 = rec.one(S.record, "prod-domain-ipv6-alias").inputs;
+            expect([alias.type, ipv6.type]).to.deep.equal(["A", "AAAA"]);
+            expect(ipv6.aliases).to.deep.equal(alias.aliases);
             expect(String(prod.outputs.applicationUrl)).to.equal("https://app.example.com");
         });
     });
@@ -245,5 +249,66 @@ describe("site wiring of the stacks", () => {
         expect(siteBuildProblem("nowhere/dist", () => false)).to.equal(
             'aws-webapp:siteDir: "nowhere/dist" has no index.html: expected the built web frontend (run `npm run build:web` first; the program uploads it to the site bucket)',
         );
+    });
+});
+
+describe("site config rules (pure)", () => {
+    const base = {
+        instanceType: "t4g.small",
+        maxInstances: 2,
+        taskCpu: 512,
+        taskMemory: 1024,
+        maxTasks: 2,
+        environment: "prod",
+        ingress: "alb",
+        domainName: "app.example.com",
+    };
+    const key = (k: string) => `aws-webapp:${k}`;
+    const entry = (e: Partial<ServiceEntry> = {}): ServiceEntry => ({
+        name: "front",
+        image: "x:1",
+        port: 8080,
+        pathPatterns: ["/app/*"],
+        cpu: 256,
+        memory: 512,
+        desiredTasks: 1,
+        minTasks: 1,
+        maxTasks: 1,
+        ...e,
+    });
+
+    it("accepts a service that fits beside the API", () => {
+        expect(siteProblems({ ...base, services: [entry()] }, key)).to.deep.equal([]);
+    });
+
+    it("refuses tasks beyond what maxInstances can place (awsvpc ENIs, memory)", () => {
+        // t4g.small: 3 ENIs (2 tasks per instance), 2048 - 256 MiB usable: 4 tasks, 3584 MiB on 2 instances.
+        expect(siteProblems({ ...base, services: [entry({ maxTasks: 3, desiredTasks: 3 })] }, key)).to.deep.equal([
+            "aws-webapp:services: 5 tasks at maxTasks (3584 MiB with the API's) do not fit aws-webapp:maxInstances 2 instances of t4g.small: at most 4 awsvpc tasks and 3584 MiB",
+        ]);
+    });
+
+    it("refuses a prod load balancer without a domain (CloudFront would reach it over plain HTTP)", () => {
+        expect(siteProblems({ ...base, domainName: undefined, services: [] }, key)[0]).to.match(
+            /^aws-webapp:domainName: is unset: prod needs it with aws-webapp:ingress "alb"/,
+        );
+        expect(siteProblems({ ...base, environment: "dev", domainName: undefined, services: [] }, key)).to.deep.equal(
+            [],
+        );
+    });
+
+    it("refuses duplicate paths and unordered counts", () => {
+        const problems = siteProblems(
+            {
+                ...base,
+                maxInstances: 10,
+                services: [entry(), entry({ name: "second", minTasks: 2, desiredTasks: 1, maxTasks: 2 })],
+            },
+            key,
+        );
+        expect(problems).to.deep.equal([
+            'aws-webapp:services.1.pathPatterns.0: "/app/*" is already routed to front',
+            "aws-webapp:services.1.desiredTasks: 1 is outside minTasks 2 to maxTasks 2: expected min <= desired <= max",
+        ]);
     });
 });
