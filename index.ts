@@ -1,20 +1,24 @@
-// The Pulumi program: validate the current stack's configuration (before any
-// resource is registered), build the environment, export its outputs.
-import { loadEnvironmentConfig } from "./stacks/config";
-import { buildEnvironment } from "./stacks/environment";
+// The Pulumi program: validate the current stack's whole environment (the
+// configuration, the zones asked of the provider, every component's
+// arguments) before any resource is registered, build it, return its outputs.
+// An async entry point: Pulumi awaits the function this module exports.
+import { runEnvironment } from "./stacks/environment";
 
-const environment = buildEnvironment(loadEnvironmentConfig());
-
-export const environmentName = environment.environment;
-export const region = environment.region;
-export const applicationUrl = environment.applicationUrl;
-export const databaseEndpoint = environment.databaseEndpoint;
-export const bucketName = environment.bucketName;
-export const imageTopicArn = environment.imageTopicArn;
-export const alarmTopicArn = environment.alarmTopicArn;
-export const billingTopicArn = environment.billingTopicArn;
-export const dashboardUrl = environment.dashboardUrl;
-export const vpcId = environment.vpcId;
-export const clusterName = environment.clusterName;
-export const repositoryUrl = environment.repositoryUrl;
-export const idleMonthlyCostUsd = environment.idleMonthlyCostUsd;
+export = async () => {
+    const environment = await runEnvironment();
+    return {
+        environmentName: environment.environment,
+        region: environment.region,
+        applicationUrl: environment.applicationUrl,
+        databaseEndpoint: environment.databaseEndpoint,
+        bucketName: environment.bucketName,
+        imageTopicArn: environment.imageTopicArn,
+        alarmTopicArn: environment.alarmTopicArn,
+        billingTopicArn: environment.billingTopicArn,
+        dashboardUrl: environment.dashboardUrl,
+        vpcId: environment.vpcId,
+        clusterName: environment.clusterName,
+        repositoryUrl: environment.repositoryUrl,
+        idleMonthlyCostUsd: environment.idleMonthlyCostUsd,
+    };
+};

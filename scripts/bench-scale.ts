@@ -25,7 +25,7 @@ async function measure(stack: string, copies: number): Promise<Sample> {
     const { ensureHandlerBundle } =
         require("../components/imagePipeline") as typeof import("../components/imagePipeline");
     ensureHandlerBundle();
-    const { loadEnvironmentConfig } = require("../stacks/config") as typeof import("../stacks/config");
+    const { loadEnvironmentConfig } = require("../stacks/configSource") as typeof import("../stacks/configSource");
     const { buildEnvironment } = require("../stacks/environment") as typeof import("../stacks/environment");
     const build = (n: number) => {
         const config = loadEnvironmentConfig();

@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
     boolean as booleanCheck,
@@ -23,11 +22,11 @@ import { isCidr, isPrivateCidr, parseCidr } from "../components/shared/cidr";
 import { architectureOfInstanceType, dbInstanceClass, instanceType } from "../components/shared/instanceTypes";
 import { awsRegion, zonesOf } from "../components/shared/regions";
 import { COMPONENT_TAG_KEYS, tagProblems } from "../components/shared/tags";
-import { Problems, show } from "../components/shared/validation";
+import { Problems, show, ValidationError } from "../components/shared/validation";
 import { baseError, withCheck } from "../components/shared/zodCheck";
 import { capacityProblems, spendingProblems } from "./capacityRules";
-import { plannedIdleMonthlyCostUsd } from "./plannedCost";
 import { SITE_CONFIG_SHAPE, siteProblems } from "./siteConfig";
+import { zoneNameProblems } from "./zones";
 
 /** Config namespace: the project name in Pulumi.yaml. */
 export const NAMESPACE = "aws-webapp";
@@ -98,6 +97,14 @@ export const environmentSchema = z
                 "Environment class: prod turns on protections (deletion protection, retained data, minimum retention).",
             ),
         availabilityZones: int(2, 6).default(2).describe("Number of availability zones the VPC spans."),
+        availabilityZoneNames: z
+            .array(str(matching(/^[a-z]{2}(-[a-z0-9]+)+[a-z]$/, "an availability zone name such as us-east-1a")), {
+                error: "is not a list: expected a list of availability zone names",
+            })
+            .default([])
+            .describe(
+                "Zones to use, in order (the first availabilityZones of them); empty chooses the region's first zones that offer instanceType and dbInstanceClass. Pin them in a deployed stack so that a change of offerings never moves its subnets.",
+            ),
         vpcCidr: str(matching(/./, "an IPv4 CIDR block"))
             .refine(isCidr, { error: "is not a valid IPv4 CIDR block" })
             .refine((c) => !isCidr(c) || isPrivateCidr(parseCidr(c)!), { error: "is not a private (RFC 1918) range" })
@@ -152,6 +159,11 @@ export const environmentSchema = z
         image: str(matching(/^[a-z0-9./:@_-]+$/i, "a container image reference"))
             .optional()
             .describe("Prebuilt container image; when unset the sample app in app/ is built and pushed to ECR."),
+        buildContext: str(matching(/./, "a directory path"))
+            .optional()
+            .describe(
+                "Docker build context of the application image, relative to the project directory (where Pulumi.yaml is), used when image is unset; unset means app.",
+            ),
         dbInstanceClass: str(dbInstanceClass).default("db.t4g.micro").describe("RDS instance class."),
         dbEngineVersion: oneOf(["16", "17"]).default("17").describe("PostgreSQL major version."),
         dbAllocatedStorageGb: int(20, 65536).default(20).describe("Initial database storage (GiB, gp3)."),
@@ -240,6 +252,12 @@ export type EnvironmentConfig = z.output<typeof environmentSchema> & {
     readonly region: string;
     /** CPU architecture derived from the instance type. */
     readonly architecture: "x86_64" | "arm64";
+    /**
+     * Zones the VPC spans, chosen before anything is registered (stacks/zones.ts):
+     * `availabilityZoneNames`, or the region's zones that offer the instance type
+     * and the database class. Unset: SecureVpc looks the region's zones up itself.
+     */
+    readonly zones?: string[];
 };
 
 /** Keys of the schema, in declaration order. */
@@ -250,100 +268,34 @@ export function architectureOf(type: string): "x86_64" | "arm64" {
     return architectureOfInstanceType(type);
 }
 
-/** The zod type name of a key once default/optional wrappers are removed. */
-function baseType(schema: z.ZodType): string {
-    let def = (schema as any).def;
-    while (def.type === "default" || def.type === "optional" || def.type === "pipe") {
-        def = (def.innerType ?? def.in).def;
-    }
-    return def.type;
-}
-
-/** Keys whose values are strings: never JSON-decoded ("17" stays "17"). */
-const STRING_KEYS = new Set<string>(
-    CONFIG_KEYS.filter((k) => ["string", "enum"].includes(baseType(environmentSchema.shape[k]))),
-);
-
-/**
- * Parses a config value the way Pulumi stores it (always a string): JSON for
- * numbers, booleans, lists and maps; string-typed keys and anything that is
- * not JSON stay strings.
- */
-export function decodeConfigValue(key: string, raw: string): unknown {
-    if (STRING_KEYS.has(key)) return raw;
-    try {
-        return JSON.parse(raw);
-    } catch {
-        return raw;
-    }
+/** What {@link checkEnvironmentConfig} found. */
+export interface ConfigCheck {
+    /** Every problem line (`aws-webapp:<key>: <value> <what is wrong>`). */
+    readonly problems: string[];
+    /**
+     * The configuration to map to the components' arguments (the refused keys
+     * at their defaults); undefined when it cannot be formed.
+     */
+    readonly config?: EnvironmentConfig;
+    /** Keys the schema refused (left at their defaults in `config`). */
+    readonly refused: ReadonlySet<string>;
 }
 
 /**
- * Keys without a default (unset means "none"): Pulumi.yaml declares them with
- * `default: ""` because Pulumi requires a declared key without a default, so
- * for these keys only, an empty string means unset. Every other key refuses
- * an empty string (it is never replaced by the default).
- */
-export const OPTIONAL_KEYS: ReadonlySet<string> = new Set(
-    CONFIG_KEYS.filter(
-        (k) => k !== "tags" && (environmentSchema.parse({}) as Record<string, unknown>)[k] === undefined,
-    ),
-);
-
-/** Levenshtein distance, for near-miss namespaces (`aws-webap:`, `aws_webapp:`). */
-function distance(a: string, b: string): number {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = row;
-    }
-    return prev[b.length];
-}
-
-/** True for a namespace that is probably a misspelling of {@link NAMESPACE}. */
-export function isNearMissNamespace(namespace: string): boolean {
-    return namespace !== NAMESPACE && distance(namespace.toLowerCase(), NAMESPACE) <= 2;
-}
-
-/**
- * Turns the engine's flat config map (`ns:key` -> string) into this
- * project's raw keys and decoded values. An empty string is kept (and then
- * refused) except for {@link OPTIONAL_KEYS}, where it is Pulumi.yaml's
- * "unset". A key in a near-miss namespace (`aws-webap:natStrategy`) is kept
- * under its full name so that validation refuses it instead of ignoring it.
- */
-export function decodeConfig(flat: Record<string, string>): Record<string, unknown> {
-    const prefix = `${NAMESPACE}:`;
-    const raw: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(flat)) {
-        if (k.startsWith(prefix)) {
-            const key = k.slice(prefix.length);
-            if (!(v === "" && OPTIONAL_KEYS.has(key))) raw[key] = decodeConfigValue(key, v);
-        } else if (k.includes(":") && isNearMissNamespace(k.slice(0, k.indexOf(":")))) {
-            raw[k] = v;
-        }
-    }
-    return raw;
-}
-
-/**
- * Validates a whole environment: every bad key is reported in one error that
- * names the key, the value and what was expected. Pure: no Pulumi calls, so
- * it runs (and fails) before any resource is registered.
+ * Checks a whole environment's configuration and returns every problem (the
+ * schema's, the cross-field rules') without throwing, with the configuration
+ * the components' resolvers are run on next (stacks/environment.ts). Pure.
  *
  * @param raw keys without namespace, values decoded (see decodeConfigValue)
  */
-export function parseEnvironmentConfig(
+export function checkEnvironmentConfig(
     raw: Record<string, unknown>,
     stack: string,
     region: string | undefined,
     defaultTags: unknown = undefined,
     idleMonthlyCostUsd: number | undefined = undefined,
-): EnvironmentConfig {
-    const problems = new Problems(`stack "${stack}" configuration`);
+): ConfigCheck {
+    const problems = new Problems(configSubject(stack));
     if (region === undefined) problems.add(`aws:region: is required: expected an AWS region such as us-east-1`);
     else problems.check("aws:region", region, awsRegion);
     for (const line of tagProblems(defaultTags, [])) problems.add(`aws:defaultTags.tags: ${line}`);
@@ -365,12 +317,20 @@ export function parseEnvironmentConfig(
         const added = [...new Set([...ADDED_TAG_KEYS, ...defaultTagKeys])];
         for (const line of tagProblems(input.tags, added)) problems.add(`${NAMESPACE}:tags: ${line}`);
     }
-    const parsed = environmentSchema.safeParse(input);
+    let parsed = environmentSchema.safeParse(input);
+    // The keys the schema refused are judged no further: the rest of the checks (and the
+    // components' resolvers) see their defaults, and lines naming them are dropped (see below).
+    const refused = new Set<string>();
     if (!parsed.success) {
         problems.addZodIssues(parsed.error.issues, input, `${NAMESPACE}:`);
-        problems.throwIfAny();
+        for (const issue of parsed.error.issues) refused.add(String(issue.path[0] ?? ""));
+        parsed = environmentSchema.safeParse(
+            Object.fromEntries(Object.entries(input).filter(([k]) => !refused.has(k))),
+        );
+        if (!parsed.success) return { problems: problems.list(), refused };
     }
     const c = parsed.data!;
+    const before = problems.count;
     const key = (k: string) => `${NAMESPACE}:${k}`;
     // The table's zone count; the environment asks the provider for the region's zones before registering.
     if (region !== undefined) problems.check(key("availabilityZones"), c.availabilityZones, zonesOf(region));
@@ -414,6 +374,13 @@ export function parseEnvironmentConfig(
         c.domainName,
         `expected together with ${key("hostedZoneName")} and inside that zone (${show(c.hostedZoneName)})`,
     );
+    problems.expect(
+        c.image === undefined || c.buildContext === undefined,
+        key("buildContext"),
+        c.buildContext,
+        `is set together with ${key("image")}: expected one of them (a prebuilt image is not built)`,
+    );
+    for (const line of zoneNameProblems(c, region, key)) problems.add(line);
     for (const line of capacityProblems(c, key)) problems.add(line);
     for (const line of spendingProblems(c, idleMonthlyCostUsd, key)) problems.add(line);
     for (const line of siteProblems(c, key)) problems.add(line);
@@ -439,17 +406,42 @@ export function parseEnvironmentConfig(
             "is below 30: prod keeps logs at least 30 days",
         );
     }
-    problems.throwIfAny();
-    return { ...c, stack, region: region!, architecture: architectureOf(c.instanceType) };
+    const lines = problems.list();
+    const derived = lines.slice(before).filter((line) => !mentionsAny(line, refused));
+    return {
+        problems: [...lines.slice(0, before), ...derived],
+        refused,
+        config:
+            region === undefined ? undefined : { ...c, stack, region, architecture: architectureOf(c.instanceType) },
+    };
 }
 
-/** Reads and validates the current stack's configuration through Pulumi. */
-export function loadEnvironmentConfig(): EnvironmentConfig {
-    return parseEnvironmentConfig(
-        decodeConfig(pulumi.runtime.allConfig()),
-        pulumi.getStack(),
-        new pulumi.Config("aws").get("region"),
-        new pulumi.Config("aws").getObject<{ tags?: unknown }>("defaultTags")?.tags,
-        plannedIdleMonthlyCostUsd(pulumi.getStack()),
-    );
+/** True when a problem line names one of `keys` (`aws-webapp:<key>` as a whole key). */
+export function mentionsAny(line: string, keys: ReadonlySet<string>): boolean {
+    for (const k of keys) if (new RegExp(`${NAMESPACE}:${k}(?![A-Za-z0-9])`).test(line)) return true;
+    return false;
+}
+
+/**
+ * Validates a whole environment: every bad key is reported in one error that
+ * names the key, the value and what was expected. Pure: no Pulumi calls, so
+ * it runs (and fails) before any resource is registered.
+ *
+ * @param raw keys without namespace, values decoded (see decodeConfigValue)
+ */
+export function parseEnvironmentConfig(
+    raw: Record<string, unknown>,
+    stack: string,
+    region: string | undefined,
+    defaultTags: unknown = undefined,
+    idleMonthlyCostUsd: number | undefined = undefined,
+): EnvironmentConfig {
+    const checked = checkEnvironmentConfig(raw, stack, region, defaultTags, idleMonthlyCostUsd);
+    if (checked.problems.length > 0) throw new ValidationError(configSubject(stack), checked.problems);
+    return checked.config!;
+}
+
+/** The subject of the configuration's error (`stack "dev" configuration`). */
+export function configSubject(stack: string): string {
+    return `stack "${stack}" configuration`;
 }

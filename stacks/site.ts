@@ -26,8 +26,10 @@ import {
     type ImagePipeline,
     type ImagePipelineArgs,
     StaticSite,
+    type StaticSiteArgs,
     ValidationError,
     WebFirewall,
+    type WebFirewallArgs,
 } from "../components";
 import { usEast1ProviderArgs } from "../components/billing/provider";
 import type { EnvironmentConfig } from "./config";
@@ -135,26 +137,18 @@ function cloudFrontCertificate(
     ).certificateArn;
 }
 
-/** The distribution, its web ACL and DNS record, and the further services. */
-export function buildSite(config: EnvironmentConfig, parts: SiteParts, prep: SitePreparation) {
-    const name = config.stack;
+/** The distribution's arguments (pure: the pre-pass judges them before anything is registered). */
+export function staticSiteArgs(
+    config: EnvironmentConfig,
+    parts: SiteParts,
+    prep: Pick<SitePreparation, "originSecret">,
+    certificateArn: pulumi.Input<string> | undefined,
+    webAclArn: pulumi.Input<string> | undefined,
+): StaticSiteArgs {
     const prod = config.environment === "prod";
     const alb = config.ingress === "alb";
     const { service, certificate, tags } = parts;
-    const services = buildServices(config.services, {
-        name,
-        vpcId: parts.vpc.vpcId,
-        cidrBlock: parts.vpc.cidrBlock,
-        subnetIds: parts.vpc.privateSubnetIds,
-        api: service,
-        logRetentionDays: config.logRetentionDays,
-        tags,
-    });
-    const firewall = config.wafEnabled
-        ? new WebFirewall(`${name}-edge-waf`, { scope: "CLOUDFRONT", logRetentionDays: config.logRetentionDays, tags })
-        : undefined;
-    const certificateArn = cloudFrontCertificate(config, certificate, tags);
-    const site = new StaticSite(`${name}-site`, {
+    return {
         siteDir: config.siteDir,
         aliases: certificateArn && config.domainName ? [config.domainName] : [],
         certificateArn,
@@ -169,12 +163,40 @@ export function buildSite(config: EnvironmentConfig, parts: SiteParts, prep: Sit
         apiOriginHeaderName: ORIGIN_HEADER_NAME,
         mediaBucketName: parts.images.rendersBucketName,
         mediaBucketRegion: config.region,
-        webAclArn: firewall?.webAclArn,
+        webAclArn,
         priceClass: config.sitePriceClass,
         production: prod,
         forceDestroy: !prod,
         tags,
+    };
+}
+
+/** The web ACL's arguments (scope CLOUDFRONT), with wafEnabled. */
+export function edgeFirewallArgs(config: EnvironmentConfig, tags: Record<string, string>): WebFirewallArgs {
+    return { scope: "CLOUDFRONT", logRetentionDays: config.logRetentionDays, tags };
+}
+
+/** The distribution, its web ACL and DNS record, and the further services. */
+export function buildSite(config: EnvironmentConfig, parts: SiteParts, prep: SitePreparation) {
+    const name = config.stack;
+    const { service, certificate, tags } = parts;
+    const services = buildServices(config.services, {
+        name,
+        vpcId: parts.vpc.vpcId,
+        cidrBlock: parts.vpc.cidrBlock,
+        subnetIds: parts.vpc.privateSubnetIds,
+        api: service,
+        logRetentionDays: config.logRetentionDays,
+        tags,
     });
+    const firewall = config.wafEnabled
+        ? new WebFirewall(`${name}-edge-waf`, edgeFirewallArgs(config, tags))
+        : undefined;
+    const certificateArn = cloudFrontCertificate(config, certificate, tags);
+    const site = new StaticSite(
+        `${name}-site`,
+        staticSiteArgs(config, parts, prep, certificateArn, firewall?.webAclArn),
+    );
     prep.connect(site);
     if (certificate && config.domainName) {
         // The A record that pointed at the load balancer (same name, same parent) now points at

@@ -5,16 +5,8 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import {
-    architectureOf,
-    CONFIG_KEYS,
-    decodeConfig,
-    environmentSchema,
-    isNearMissNamespace,
-    NAMESPACE,
-    OPTIONAL_KEYS,
-    parseEnvironmentConfig,
-} from "../stacks/config";
+import { architectureOf, CONFIG_KEYS, environmentSchema, NAMESPACE, parseEnvironmentConfig } from "../stacks/config";
+import { decodeConfig, isNearMissNamespace, OPTIONAL_KEYS } from "../stacks/configSource";
 import { isCidr, parseCidr } from "../components/shared/cidr";
 import { configTable } from "../scripts/config-table";
 
@@ -159,6 +151,7 @@ describe("stack configuration", () => {
             expect([...OPTIONAL_KEYS]).to.deep.equal([
                 "amiId",
                 "image",
+                "buildContext",
                 "monthlyBudgetUsd",
                 "domainName",
                 "hostedZoneName",

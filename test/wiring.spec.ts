@@ -68,9 +68,14 @@ describe("wiring: PostgresDb.allowFrom", () => {
     }
 
     it("the environment wires components without pulumi.deferredOutput or re-deriving the NAT strategy", () => {
-        const source = fs.readFileSync(path.join(__dirname, "..", "stacks", "environment.ts"), "utf8");
-        expect(source).to.not.contain("deferredOutput");
-        expect(source).to.not.contain("egressSubnetTier");
-        expect(source).to.contain("vpc.egressNeedsPublicIp");
+        const dir = path.join(__dirname, "..", "stacks");
+        for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+            const source = fs.readFileSync(path.join(dir, file), "utf8");
+            expect(source, file).to.not.contain("deferredOutput");
+            expect(source, file).to.not.contain("egressSubnetTier");
+            expect(source, file).to.not.match(/natStrategy\s*[!=]==\s*"None"/);
+        }
+        const steps = fs.readFileSync(path.join(dir, "environmentSteps.ts"), "utf8");
+        expect(steps).to.contain("instancePublicIp: vpc.egressNeedsPublicIp");
     });
 });

@@ -105,6 +105,11 @@ export class Problems {
         return this;
     }
 
+    /** The problem lines recorded so far. */
+    list(): string[] {
+        return [...this.lines];
+    }
+
     get count(): number {
         return this.lines.length;
     }

@@ -4,10 +4,11 @@
  * answers every output of the VPC stays unknown and a program waiting on them
  * hangs. The shapes follow the provider's schema.
  */
-import { arn, hex, type MockContext, zoneNames } from "./context";
+import { arn, hex, zoneNames } from "./context";
+import { regionZoneNames, type ZoneContext } from "./zones";
 
 /** A context that can also hand out references to resources a remote component created. */
-export interface RemoteContext extends MockContext {
+export interface RemoteContext extends ZoneContext {
     /**
      * A resource that a remote component created on the provider side,
      * returned the way the engine returns it: a resource reference (see
@@ -39,7 +40,11 @@ export function awsxVpcOutputs(
     inputs: Record<string, any>,
     id: string,
 ): Record<string, any> {
-    const zones: string[] = inputs.availabilityZoneNames ?? zoneNames(c, inputs.numberOfAvailabilityZones ?? 3);
+    const count: number = inputs.numberOfAvailabilityZones ?? 3;
+    const regionZones = regionZoneNames(c);
+    const zones: string[] =
+        inputs.availabilityZoneNames ??
+        (count <= regionZones.length ? regionZones.slice(0, count) : zoneNames(c, count));
     const specs: { type: string; name?: string; cidrMask?: number }[] = inputs.subnetSpecs ?? [
         { type: "Public" },
         { type: "Private" },

@@ -2,14 +2,17 @@
  * Answers for the data sources (invokes) the library's components call, in
  * the shapes the AWS provider returns.
  */
-import { arn, hex, type MockContext, zoneNames } from "./context";
+import { arn, hex } from "./context";
+import { availabilityZones, instanceTypeOfferings, orderableDbInstance, type ZoneContext } from "./zones";
 
-export function callResult(c: MockContext, token: string, inputs: Record<string, any>): Record<string, any> {
+export function callResult(c: ZoneContext, token: string, inputs: Record<string, any>): Record<string, any> {
     switch (token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-            const names = zoneNames(c, 3);
-            return { names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: [c.region], id: c.region };
-        }
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return availabilityZones(c, inputs);
+        case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
+            return instanceTypeOfferings(c, inputs);
+        case "aws:rds/getOrderableDbInstance:getOrderableDbInstance":
+            return orderableDbInstance(c, inputs);
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 accountId: c.accountId,

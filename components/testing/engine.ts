@@ -33,6 +33,18 @@ export interface MockEngineOptions {
     readonly accountId?: string;
     /** Computed outputs for further resource types (or to replace the built-in ones), by type token. */
     readonly resources?: Readonly<Record<string, Computed>>;
+    /**
+     * The region's zone names, replacing the shared region table's (`us-east-1a` ... one per zone the
+     * table counts), e.g. to model an account or region with fewer zones.
+     */
+    readonly zones?: readonly string[];
+    /**
+     * Instance types and DB instance classes a zone does not offer, by zone name
+     * (`{ "us-east-1a": ["t4g.small", "db.r8g.large"] }`): `ec2.getInstanceTypeOfferings` and
+     * `rds.getOrderableDbInstance` leave the zone out. Every type and class of the shared table is
+     * otherwise offered in every zone.
+     */
+    readonly unavailable?: Readonly<Record<string, readonly string[]>>;
     /** Answers for further data sources (or to replace the built-in ones), by function token. */
     readonly calls?: Readonly<Record<string, (inputs: Record<string, any>) => Record<string, any>>>;
 }
@@ -63,6 +75,8 @@ export class MockEngine implements RemoteContext {
     readonly accountId: string;
     /** Region the mocks report; may be changed between registrations. */
     region: string;
+    readonly zones?: readonly string[];
+    readonly unavailable?: Readonly<Record<string, readonly string[]>>;
     private counter = 0;
     private readonly table: Record<string, Computed>;
     private readonly calls: Readonly<Record<string, (inputs: Record<string, any>) => Record<string, any>>>;
@@ -76,6 +90,8 @@ export class MockEngine implements RemoteContext {
         this.stack = options.stack ?? "test";
         this.region = options.region ?? DEFAULT_REGION;
         this.accountId = options.accountId ?? ACCOUNT_ID;
+        this.zones = options.zones;
+        this.unavailable = options.unavailable;
         this.table = { ...computedOutputs(this), ...options.resources };
         this.calls = options.calls ?? {};
     }
@@ -212,7 +228,14 @@ export class MockEngine implements RemoteContext {
 
     private call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         const own = this.calls[args.token];
-        return own ? own(args.inputs) : callResult(this, args.token, args.inputs);
+        try {
+            return own ? own(args.inputs) : callResult(this, args.token, args.inputs);
+        } catch (e) {
+            // The SDK reports a failed invoke by the gRPC error's `details` (a plain Error's
+            // message would be lost, leaving an empty one): answer as the engine does.
+            const message = e instanceof Error ? e.message : String(e);
+            throw Object.assign(new Error(message), { details: `invoke of ${args.token} failed: ${message}` });
+        }
     }
 
     /** Joins a registration request's options with what {@link newResource} answered. */

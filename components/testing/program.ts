@@ -13,7 +13,8 @@ import type { Recording } from "./recording";
 export interface ProgramOptions extends Omit<MockEngineOptions, "region"> {
     /**
      * The program: a module file to load afresh (its exports are the stack
-     * outputs, as with a Pulumi program's entry point), or a function whose
+     * outputs, as with a Pulumi program's entry point; a module exporting a
+     * function is called and awaited, as Pulumi does), or a function whose
      * (awaited) return value is the stack outputs.
      */
     readonly program: string | (() => unknown);
@@ -81,6 +82,8 @@ export async function evaluateProgram(options: ProgramOptions): Promise<ProgramE
                 const entry = require.resolve(program);
                 delete require.cache[entry];
                 exported = require(entry);
+                // An async entry point (`export = async () => outputs`): Pulumi calls it and awaits.
+                if (typeof exported === "function") exported = await (exported as () => unknown)();
             }
         });
         const limit = Error.stackTraceLimit;
