@@ -95,9 +95,11 @@ describe("environment pre-pass", () => {
 
         it("collects every step's problems; a disabled step is not judged", () => {
             const seen: unknown[] = [];
-            const fail = (line: string) => () => {
-                throw Object.assign(new Error(line), { name: "ValidationError", problems: [line] });
-            };
+            const fail =
+                (line: string): (() => unknown) =>
+                () => {
+                    throw Object.assign(new Error(line), { name: "ValidationError", problems: [line] });
+                };
             const c = parseEnvironmentConfig({}, "dev", "us-east-1");
             const problems = validateSteps(
                 [
