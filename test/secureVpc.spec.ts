@@ -846,13 +846,14 @@ describe("SecureVpc", () => {
 
         it("more zones than the region offers (looked up): the deployment fails naming availabilityZoneCount, no child is created", async () => {
             const { errors, recording } = await unhandledRejectionsOf(
-                () => new SecureVpc("main", { availabilityZoneCount: 4 }),
+                // us-east-1 has 6 zones (the shared region table the mocks answer from).
+                () => new SecureVpc("main", { availabilityZoneCount: 7 }),
             );
             expect(recording.resources.map((r) => r.type)).to.deep.equal([T.component]);
             expect(errors.length).to.be.greaterThan(0);
             const messages = [...new Set(errors.map((e) => e.message))];
             expect(messages.join("\n")).to.contain(
-                'SecureVpc "main": invalid value:\n  - availabilityZoneCount: 4 is more than the 3 availability zones the region offers (us-east-1a, us-east-1b, us-east-1c)',
+                'SecureVpc "main": invalid value:\n  - availabilityZoneCount: 7 is more than the 6 availability zones the region offers (us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f)',
             );
             expect(errors.every((e) => (e as any).__pulumResourceError === true)).to.equal(true);
         });
