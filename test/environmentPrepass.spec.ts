@@ -183,12 +183,15 @@ describe("environment pre-pass", () => {
     describe("zones from the provider", () => {
         it("chooses the region's first zones offering the instance type and the DB class", async function () {
             this.timeout(slow);
+            // prod: an RDS instance (db.t4g.micro); dev: Aurora Serverless v2 (db.serverless).
             const { recording } = await run(
-                "dev",
+                "prod",
                 {},
-                { unavailable: { "us-east-1a": ["t4g.micro"], "us-east-1b": ["db.t4g.micro"] } },
+                { unavailable: { "us-east-1a": ["t4g.small"], "us-east-1b": ["db.t4g.micro"] } },
             );
             expect(subnetZones(recording)).to.deep.equal(["us-east-1c", "us-east-1d"]);
+            const dev = await run("dev", {}, { unavailable: { "us-east-1a": ["db.serverless"] } });
+            expect(subnetZones(dev.recording)).to.deep.equal(["us-east-1b", "us-east-1c"]);
         });
 
         it("refuses more zones than offer the configuration, naming the key and the missing offerings", async function () {
@@ -196,7 +199,7 @@ describe("environment pre-pass", () => {
             const lacking = Object.fromEntries(["a", "b", "c", "d", "e"].map((z) => [`us-east-1${z}`, ["t4g.micro"]]));
             const message = await refusal("dev", {}, { unavailable: lacking });
             expect(message).to.contain(
-                "aws-webapp:availabilityZones: 2 is more than the 1 zones of us-east-1 that offer aws-webapp:instanceType t4g.micro and aws-webapp:dbInstanceClass db.t4g.micro (us-east-1f;",
+                "aws-webapp:availabilityZones: 2 is more than the 1 zones of us-east-1 that offer aws-webapp:instanceType t4g.micro and aws-webapp:dbMode serverless (db.serverless) (us-east-1f;",
             );
             expect(message).to.contain("us-east-1a does not offer aws-webapp:instanceType t4g.micro");
         });
@@ -218,7 +221,7 @@ describe("environment pre-pass", () => {
             const pinned = { "aws-webapp:availabilityZoneNames": ["us-east-1f", "us-east-1c"] };
             const { recording } = await run("dev", pinned);
             expect(subnetZones(recording)).to.deep.equal(["us-east-1f", "us-east-1c"]);
-            const message = await refusal("dev", pinned, { unavailable: { "us-east-1c": ["db.t4g.micro"] } });
+            const message = await refusal("prod", pinned, { unavailable: { "us-east-1c": ["db.t4g.micro"] } });
             expect(message).to.contain(
                 'aws-webapp:availabilityZoneNames[1]: "us-east-1c" does not offer aws-webapp:dbInstanceClass db.t4g.micro',
             );
