@@ -119,6 +119,22 @@ export interface SiteParts {
     readonly images: ImagePipeline;
     /** The application's certificate (stack region), with a domain. */
     readonly certificate: DomainCertificate | undefined;
+    /** Sign-in (a UserAuth): the site serves its settings at `/auth.json` and the CSP admits Cognito. */
+    readonly signIn?: { readonly issuerUrl: pulumi.Input<string>; readonly clientId: pulumi.Input<string> };
+}
+
+/** Origins the page's sign-in code calls (OIDC discovery at the issuer, the token endpoint on the login domain). */
+export function signInConnectSources(region: string): string[] {
+    return [`https://cognito-idp.${region}.amazonaws.com`, `https://*.auth.${region}.amazoncognito.com`];
+}
+
+/** The sign-in settings the web app reads at start (web/src/auth.ts): `/auth.json`. */
+export function authSettingsFile(signIn: NonNullable<SiteParts["signIn"]>) {
+    return {
+        key: "auth.json",
+        content: pulumi.jsonStringify({ issuer: signIn.issuerUrl, clientId: signIn.clientId }),
+        contentType: "application/json",
+    };
 }
 
 /** A certificate CloudFront accepts (us-east-1): the stack's own there, else one issued in us-east-1. */
@@ -150,6 +166,8 @@ export function staticSiteArgs(
     const { service, certificate, tags } = parts;
     return {
         siteDir: config.siteDir,
+        generatedFiles: parts.signIn ? [authSettingsFile(parts.signIn)] : [],
+        connectSources: parts.signIn ? signInConnectSources(config.region) : [],
         aliases: certificateArn && config.domainName ? [config.domainName] : [],
         certificateArn,
         apiOriginDomainName: alb

@@ -11,6 +11,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Ec2Service, ImagePipeline, StaticSite, WebFirewall, WebLoadBalancer } from "../components";
 import { MANAGED_POLICY_IDS } from "../components/cdn";
 import { withExtraStatements } from "../components/imagePipeline";
+import * as path from "path";
+import { ROOT } from "./harness/stack";
+import { ensureWebBuild } from "../scripts/webBuild";
+import { authSettingsFile, signInConnectSources } from "../stacks/site";
 
 const PUBLIC = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"];
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
@@ -31,6 +35,7 @@ const T = {
 
 describe("CloudFront in front of the application", () => {
     before(() => mocksReady);
+    before(() => ensureWebBuild(ROOT));
 
     describe("a load balancer that admits only CloudFront", () => {
         let rec: Recording;
@@ -203,6 +208,55 @@ describe("CloudFront in front of the application", () => {
         expect(message).to.contain('apiPathPatterns[0]: "/*" overlaps the site\'s own behaviours');
         expect(message).to.contain('apiPathPatterns[1]: "/media/x/*" overlaps');
         expect(message).to.contain('apiPathPatterns[2]: "api" is not a path pattern');
+    });
+
+    describe("generated files (runtime settings such as /auth.json)", () => {
+        it("are uploaded beside the build with no-cache; the sign-in settings admit Cognito in the CSP", async () => {
+            const auth = authSettingsFile({ issuerUrl: pulumi.output("https://issuer.example"), clientId: "abc" });
+            const rec = await record(
+                () =>
+                    new StaticSite("web", {
+                        siteDir: path.join(ROOT, "web", "dist"),
+                        generatedFiles: [auth],
+                        connectSources: signInConnectSources("eu-west-1"),
+                    }),
+            );
+            const file = rec.ofType("aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.inputs.key === "auth.json")!;
+            expect(file.inputs).to.include({ contentType: "application/json", cacheControl: "no-cache" });
+            expect(JSON.parse(file.inputs.content)).to.deep.equal({
+                issuer: "https://issuer.example",
+                clientId: "abc",
+            });
+            const csp = rec.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").inputs
+                .securityHeadersConfig.contentSecurityPolicy.contentSecurityPolicy;
+            expect(csp).to.contain(
+                "connect-src 'self' https://cognito-idp.eu-west-1.amazonaws.com https://*.auth.eu-west-1.amazoncognito.com",
+            );
+        });
+
+        it("refuses a bad key or type, a key listed twice and one the build already has", async () => {
+            const bad = await failsBeforeRegistering(
+                () =>
+                    new StaticSite("web", {
+                        generatedFiles: [
+                            { key: "../x", content: "{}", contentType: "json" },
+                            { key: "a.json", content: "{}", contentType: "application/json" },
+                            { key: "a.json", content: "{}", contentType: "application/json" },
+                        ],
+                    }),
+            );
+            expect(bad).to.contain('generatedFiles[0].key: "../x" is not an object key');
+            expect(bad).to.contain('generatedFiles[0].contentType: "json" is not a media type');
+            expect(bad).to.contain('generatedFiles[2].key: "a.json" is listed twice');
+            const clash = await failsBeforeRegistering(
+                () =>
+                    new StaticSite("web", {
+                        siteDir: path.join(ROOT, "web", "dist"),
+                        generatedFiles: [{ key: "index.html", content: "x", contentType: "text/html" }],
+                    }),
+            );
+            expect(clash).to.contain('generatedFiles: ["index.html"] are also files of siteDir');
+        });
     });
 
     describe("extra statements of the renditions bucket policy", () => {

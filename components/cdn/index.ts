@@ -1,6 +1,6 @@
 // Edge: a single-page app on CloudFront from a private S3 bucket, with optional /api and /media behaviours.
 export { StaticSite, API_PATH_PATTERN, MEDIA_PATH_PATTERN, MEDIA_KEY_PREFIX, MANAGED_POLICY_IDS } from "./staticSite";
-export type { StaticSiteArgs } from "./siteArgs";
+export type { GeneratedFile, StaticSiteArgs } from "./siteArgs";
 export { ApiOriginProtocol, PriceClass, STATIC_SITE_DEFAULTS, resolveStaticSiteArgs } from "./siteArgs";
 export type { StaticSiteSettings } from "./siteArgs";
 export { contentSecurityPolicy, securityHeaders, hstsValue } from "./headers";

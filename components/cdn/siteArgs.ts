@@ -41,6 +41,16 @@ export const STATIC_SITE_DEFAULTS = {
     logPrefix: "cloudfront/",
 } as const;
 
+/** A file the program writes into the site bucket (its content may be an Output). */
+export interface GeneratedFile {
+    /** Object key, e.g. `auth.json`. */
+    readonly key: string;
+    /** The file's text. */
+    readonly content: pulumi.Input<string>;
+    /** Its Content-Type, e.g. `application/json`. */
+    readonly contentType: string;
+}
+
 /** Arguments of {@link StaticSite}. */
 export interface StaticSiteArgs {
     /**
@@ -51,6 +61,14 @@ export interface StaticSiteArgs {
      * @default undefined (nothing uploaded: the bucket is filled another way)
      */
     readonly siteDir?: string;
+    /**
+     * Files the program generates, uploaded beside the build with
+     * `Cache-Control: no-cache`: runtime configuration such as the sign-in
+     * settings the app reads from `/auth.json`. Keys may not collide with the
+     * build's files.
+     * @default []
+     */
+    readonly generatedFiles?: GeneratedFile[];
     /**
      * Directory (inside siteDir) of the bundler's content-hashed files, served
      * with a year-long immutable cache (`/<assetsDir>/*` behaviour).
@@ -196,6 +214,7 @@ const HOST = new RegExp(`^(\\*\\.)?(${LABEL}\\.)+${LABEL}$`);
 const ORIGIN_HOST = new RegExp(`^(${LABEL}\\.)*${LABEL}$`);
 const HEADER = /^[A-Za-z0-9-]{1,100}$/;
 const ORIGIN = /^https:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/;
+const KEY = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const DIR = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const PATH_PATTERN = /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/\*$/;
 /** Headers CloudFront refuses as origin custom headers, or that the distribution sets itself. */
@@ -265,6 +284,30 @@ export function resolveStaticSiteArgs(name: string, args: StaticSiteArgs) {
             "has no index.html: expected the built site's directory (run `npm run build:web`)",
         );
     }
+    const generatedFiles = args.generatedFiles ?? [];
+    if (!Array.isArray(generatedFiles)) problems.add("generatedFiles: is not a list of {key, content, contentType}");
+    else
+        generatedFiles.forEach((f, i) => {
+            problems.expect(
+                typeof f?.key === "string" && KEY.test(f.key) && !f.key.split("/").includes(".."),
+                `generatedFiles[${i}].key`,
+                f?.key,
+                'is not an object key like "auth.json"',
+            );
+            problems.expect(
+                typeof f?.contentType === "string" &&
+                    /^[a-z]+\/[a-z0-9.+-]+(; ?charset=[a-z0-9-]+)?$/i.test(f.contentType),
+                `generatedFiles[${i}].contentType`,
+                f?.contentType,
+                'is not a media type like "application/json"',
+            );
+            problems.expect(
+                generatedFiles.findIndex((g) => g?.key === f?.key) === i,
+                `generatedFiles[${i}].key`,
+                f?.key,
+                "is listed twice",
+            );
+        });
     const htmlCacheSeconds = int("htmlCacheSeconds", d.htmlCacheSeconds, 0, 86_400, "seconds");
 
     const aliases = stringList(problems, "aliases", args.aliases ?? [], HOST, "is not a domain name");
@@ -397,6 +440,7 @@ export function resolveStaticSiteArgs(name: string, args: StaticSiteArgs) {
         production,
         forceDestroy,
         siteDir,
+        generatedFiles: Array.isArray(generatedFiles) ? generatedFiles : [],
         assetsDir,
         htmlCacheSeconds,
         aliases,

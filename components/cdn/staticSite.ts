@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
+import { ValidationError } from "../shared/validation";
 import { SPA_FALLBACK_FUNCTION, stripPrefixFunction } from "./functions";
 import { contentSecurityPolicy, responseHeadersPolicyConfig } from "./headers";
 import { cloudFrontReadStatement, siteBucketPolicy } from "./policies";
@@ -73,6 +74,11 @@ export class StaticSite extends pulumi.ComponentResource {
         // Validation (siteDir on disk included) before super(): bad input registers nothing.
         const s = resolveStaticSiteArgs(name, args);
         const files = s.siteDir === undefined ? [] : siteFiles(s.siteDir, s.assetsDir, s.htmlCacheSeconds);
+        const clash = s.generatedFiles.filter((g) => files.some((f) => f.key === g.key)).map((g) => g.key);
+        if (clash.length > 0)
+            throw new ValidationError(`StaticSite "${name}"`, [
+                `generatedFiles: ${JSON.stringify(clash)} are also files of siteDir: expected keys of their own`,
+            ]);
         super(StaticSite.TYPE, name, {}, opts);
 
         const child = { parent: this };
@@ -264,6 +270,21 @@ export class StaticSite extends pulumi.ComponentResource {
                     contentType: f.contentType,
                     cacheControl: f.cacheControl,
                     tags: tags(`${name}-file-${f.key}`),
+                },
+                { ...child, dependsOn: [policy, encryption] },
+            );
+        }
+
+        for (const g of s.generatedFiles) {
+            new aws.s3.BucketObjectv2(
+                `${name}-generated-${g.key}`,
+                {
+                    bucket: bucket.id,
+                    key: g.key,
+                    content: g.content,
+                    contentType: g.contentType,
+                    cacheControl: "no-cache",
+                    tags: tags(`${name}-generated-${g.key}`),
                 },
                 { ...child, dependsOn: [policy, encryption] },
             );
