@@ -80,6 +80,11 @@ function construct(config: EnvironmentConfig, steps: readonly Step<any, any, any
     return outputsOf(buildSteps(steps, config), config);
 }
 
+/** The configuration key a problem line starts with (`aws-webapp:taskMemory`), if any. */
+function leadingKey(line: string): string | undefined {
+    return /^(aws(?:-webapp)?:[A-Za-z0-9]+)/.exec(line)?.[1];
+}
+
 /** Keys whose problems make the zone look-up pointless (it would only repeat them). */
 const ZONE_INPUTS = new Set([
     "availabilityZones",
@@ -116,8 +121,13 @@ export async function runEnvironment(
         const zones = await zonesFor(checked, config);
         problems.push(...zones.problems);
         config = { ...config, ...(zones.zones ? { zones: zones.zones } : {}) };
+        // A key the configuration's rules already refused is not repeated by a component's view of it.
+        const reported = new Set(checked.problems.map(leadingKey));
         const own = componentProblems(config, steps).filter(
-            (line) => !mentionsAny(line, checked.refused) && !problems.includes(line),
+            (line) =>
+                !mentionsAny(line, checked.refused) &&
+                !(leadingKey(line) !== undefined && reported.has(leadingKey(line))) &&
+                !problems.includes(line),
         );
         problems.push(...own);
     }

@@ -31,17 +31,14 @@ import {
     architectureOfInstanceType,
     containerDefinitions,
     defaultHealthCheckCommand,
-    describeMemoryFor,
     ecsAmiParameterName,
     ecsTasksTrustPolicy,
     ecsUserData,
     executionRolePolicy,
     instanceRolePolicy,
     isRootUser,
-    isValidTaskSize,
     secretResourceArn,
     serviceResourceId,
-    TASK_SIZES,
     taskFamily,
     taskRolePolicy,
     usesMixedInstances,
@@ -999,12 +996,12 @@ describe("EcsEc2Service", () => {
             );
         });
 
-        it("CPU/memory not a valid ECS combination", async () => {
+        it("a task that does not fit the instance type (EC2 launch type, not Fargate's table)", async () => {
             expect(await fails({ taskCpu: 256, taskMemory: 4096 })).to.contain(
-                "taskMemory: 4096 is not a valid ECS task memory for taskCpu 256: expected 512, 1024, 2048 MiB",
+                "taskMemory: 4096 does not fit instanceType t4g.small: expected at most 1792 MiB (2048 MiB minus 256 MiB for the OS, Docker and the ECS agent)",
             );
-            expect(await fails({ taskCpu: 300 })).to.contain(
-                "taskCpu: 300 is not a valid ECS task CPU: expected one of 256, 512, 1024, 2048, 4096, 8192, 16384",
+            expect(await fails({ taskCpu: 100 })).to.contain(
+                "taskCpu: 100 is out of range: expected an integer from 128 to 196608",
             );
         });
 
@@ -1092,30 +1089,25 @@ describe("EcsEc2Service", () => {
 });
 
 describe("EcsEc2Service pure helpers", () => {
-    it("task sizes: every valid pair is accepted, any other memory is refused naming taskMemory", () => {
-        const valid = fc.constantFrom(
-            ...Object.entries(TASK_SIZES).flatMap(([cpu, mems]) => mems.map((m) => [Number(cpu), m])),
-        );
-        fc.assert(fc.property(valid, ([cpu, memory]) => isValidTaskSize(cpu, memory)));
+    it("task sizes: any size that fits the instance type is accepted, a larger one refused naming the key", () => {
+        // devArgs: a t4g.small (2 vCPU, 2048 MiB; 1792 MiB usable by tasks).
         const base = { ...devArgs(), buildContext: undefined, image: "nginx:1.27" };
         fc.assert(
-            fc.property(
-                fc.constantFrom(256, 512, 1024, 2048, 4096),
-                fc.integer({ min: 512, max: 30720 }),
-                (cpu, memory) => {
-                    let message = "";
-                    try {
-                        resolveEcsEc2ServiceArgs("web", { ...base, taskCpu: cpu, taskMemory: memory });
-                    } catch (e: any) {
-                        message = e.message;
-                    }
-                    if (isValidTaskSize(cpu, memory)) return message === "";
-                    return message.includes(`taskMemory: ${memory} is not a valid ECS task memory for taskCpu ${cpu}`);
-                },
-            ),
+            fc.property(fc.integer({ min: 128, max: 4096 }), fc.integer({ min: 6, max: 4096 }), (cpu, memory) => {
+                let message = "";
+                try {
+                    resolveEcsEc2ServiceArgs("web", { ...base, taskCpu: cpu, taskMemory: memory });
+                } catch (e: any) {
+                    message = e.message;
+                }
+                const fits = cpu <= 2048 && memory <= 1792;
+                if (fits) return message === "";
+                return message.includes(
+                    memory > 1792 ? `taskMemory: ${memory} does not fit` : `taskCpu: ${cpu} does not fit`,
+                );
+            }),
             { numRuns: 200 },
         );
-        expect(describeMemoryFor(512)).to.equal("1024 to 4096 in steps of 1024");
     });
 
     it("applies the documented defaults: the pattern's ingress, each block's own", () => {

@@ -37,7 +37,7 @@ import {
     type TaskRoleStatement,
 } from "./containerChecks";
 import { checkRestartOnSecretRotation, type RestartOnSecretRotationArgs } from "./restartOnRotation";
-import { describeMemoryFor, isValidTaskSize, TASK_SIZES } from "./taskSizes";
+import { EC2_TASK_CPU, EC2_TASK_MEMORY_MIB } from "./placement";
 import { keepAlivePath } from "./vpcLinkKeepAlive";
 
 /** Defaults of {@link Ec2ServiceArgs}, named by each argument's `@default`. */
@@ -114,9 +114,9 @@ export interface Ec2ServiceArgs {
     /** ECR repository the execution role may pull from (a ContainerImage's `repositoryArn`). @default none (a public image) */
     readonly repositoryArn?: pulumi.Input<string>;
 
-    /** Task CPU units (256, 512, 1024, 2048, 4096, 8192, 16384). @default `EC2_SERVICE_DEFAULTS.taskCpu` (512) */
+    /** Task CPU units, 128 to 196608 (EC2 launch type; 1024 = one vCPU); it must fit the instances. @default `EC2_SERVICE_DEFAULTS.taskCpu` (512) */
     readonly taskCpu?: number;
-    /** Task memory (MiB), valid for `taskCpu` (ECS task size table). @default `EC2_SERVICE_DEFAULTS.taskMemory` (1024) */
+    /** Task memory (MiB): EC2 launch type, it must fit the instances (memory minus the ECS agent's reserve). @default `EC2_SERVICE_DEFAULTS.taskMemory` (1024) */
     readonly taskMemory?: number;
     /** Name of the application container. @default `EC2_SERVICE_DEFAULTS.containerName` ("app") */
     readonly containerName?: string;
@@ -226,25 +226,16 @@ export type Ec2ServiceSettings = ReturnType<typeof resolveEc2ServiceArgs>;
 
 function resolveTask(p: ProblemSink, args: Ec2ServiceArgs) {
     const d = EC2_SERVICE_DEFAULTS;
-    const taskCpu = int(p, "taskCpu", args.taskCpu ?? d.taskCpu, 256, 16384);
-    const taskMemory = int(p, "taskMemory", args.taskMemory ?? d.taskMemory, 512, 122880);
-    if (Number.isInteger(taskCpu) && Number.isInteger(taskMemory) && !isValidTaskSize(taskCpu, taskMemory)) {
-        if (TASK_SIZES[taskCpu] === undefined) {
-            p.expect(
-                false,
-                "taskCpu",
-                taskCpu,
-                `is not a valid ECS task CPU: expected one of ${Object.keys(TASK_SIZES).join(", ")}`,
-            );
-        } else {
-            p.expect(
-                false,
-                "taskMemory",
-                taskMemory,
-                `is not a valid ECS task memory for taskCpu ${taskCpu}: expected ${describeMemoryFor(taskCpu)} MiB`,
-            );
-        }
-    }
+    // The EC2 launch type's ranges (not Fargate's size table); whether the size fits the
+    // instances is the capacity's rule (EcsEc2Service checks it against its instance type).
+    const taskCpu = int(p, "taskCpu", args.taskCpu ?? d.taskCpu, EC2_TASK_CPU.min, EC2_TASK_CPU.max);
+    const taskMemory = int(
+        p,
+        "taskMemory",
+        args.taskMemory ?? d.taskMemory,
+        EC2_TASK_MEMORY_MIB.min,
+        EC2_TASK_MEMORY_MIB.max,
+    );
     const containerName = args.containerName ?? d.containerName;
     p.expect(
         typeof containerName === "string" && /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(containerName),

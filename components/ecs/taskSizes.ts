@@ -33,9 +33,10 @@ export type ContainerInsights = (typeof ContainerInsights)[keyof typeof Containe
 export const CONTAINER_INSIGHTS: readonly ContainerInsights[] = Object.values(ContainerInsights);
 
 /**
- * Valid task sizes: CPU units → the memory values (MiB) ECS accepts with them.
- * These are the task-level sizes ECS defines for awsvpc tasks (the same table
- * as Fargate), so a task definition stays portable between capacity types.
+ * Fargate's task sizes: CPU units → the memory values (MiB) Fargate accepts
+ * with them. The EC2 blocks do not use this table (on EC2 a task size only
+ * has to fit the instance: ./placement.ts); it stays for callers that want a
+ * task definition portable to Fargate.
  */
 export const TASK_SIZES: Readonly<Record<number, readonly number[]>> = {
     256: [512, 1024, 2048],

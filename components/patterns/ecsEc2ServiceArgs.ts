@@ -14,7 +14,9 @@ import { resolveEc2ServiceArgs } from "../ecs/ec2ServiceArgs";
 import type { RestartOnSecretRotationArgs } from "../ecs/restartOnRotation";
 import type { Architecture, ContainerInsights } from "../ecs/taskSizes";
 import { resolveWebLoadBalancerArgs, type OriginVerifyHeader, type WebLoadBalancerRef } from "../lb/webLoadBalancer";
+import { placementProblems } from "../ecs/placement";
 import { componentName, oneOf, ProblemSet, renamedKeys } from "../shared/inputChecks";
+import { instanceTypeInfo } from "../shared/instanceTypes";
 import {
     architectureOf,
     capacityArgsOf,
@@ -275,10 +277,15 @@ export function resolveEcsEc2ServiceArgs(name: string, args: EcsEc2ServiceArgs) 
         INGRESS_MODES,
     );
     refuseInapplicable(p, args, ingress);
+    let maxInstances: number | undefined;
     if (args.cluster === undefined) {
         resolveEcsClusterArgs(name, { containerInsights: args.containerInsights }, p);
         if (args.instanceType !== undefined)
-            resolveEc2CapacityArgs(name, capacityArgsOf(args), renamedKeys(p, { subnetIds: "instanceSubnetIds" }));
+            maxInstances = resolveEc2CapacityArgs(
+                name,
+                capacityArgsOf(args),
+                renamedKeys(p, { subnetIds: "instanceSubnetIds" }),
+            ).maxInstances;
     }
     const architecture = architectureOf(args);
     resolveContainerImageArgs(
@@ -290,11 +297,26 @@ export function resolveEcsEc2ServiceArgs(name: string, args: EcsEc2ServiceArgs) 
         resolveWebLoadBalancerArgs(name, loadBalancerArgsOf(args), renamedKeys(p, { subnetIds: "albSubnetIds" }));
     if (ingress === "httpApi" && args.httpApi === undefined)
         resolveHttpApiGatewayArgs(name, gatewayArgsOf(args), renamedKeys(p, { subnetIds: "serviceSubnetIds" }));
-    resolveEc2ServiceArgs(
+    const service = resolveEc2ServiceArgs(
         name,
         serviceArgsOf(args, ingress, PLANNED),
         renamedKeys(p, { subnetIds: "serviceSubnetIds", loadBalancer: "listenerRule" }),
     );
+    // The EC2 launch type's rule: the task fits the pattern's instance type, the tasks its instances.
+    const info =
+        args.cluster === undefined && typeof args.instanceType === "string" && instanceTypeInfo(args.instanceType);
+    const counts = [service.taskCpu, service.taskMemory, maxInstances, service.maxTasks, service.desiredTasks];
+    if (info && counts.every(Number.isInteger)) {
+        const placementArgs = {
+            instanceType: args.instanceType!,
+            taskCpu: service.taskCpu,
+            taskMemory: service.taskMemory,
+            maxInstances: maxInstances!,
+            maxTasks: service.maxTasks,
+            desiredTasks: service.desiredTasks,
+        };
+        for (const line of placementProblems(info, placementArgs, (k) => k)) p.add(line);
+    }
     p.throwIfAny();
     return { ingress, architecture };
 }
