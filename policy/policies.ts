@@ -10,13 +10,14 @@ import {
     imdsv2Required,
 } from "./rules/compute";
 import { rdsBackupsEnabled, rdsMultiAzInProduction, rdsPrivateAndEncrypted } from "./rules/database";
-import { dynamodbTableEncrypted } from "./rules/dynamodb";
+import { dynamodbPointInTimeRecovery, dynamodbTableEncrypted } from "./rules/dynamodb";
 import { noIamWildcardAdmin } from "./rules/iam";
 import { kmsKeyRotation } from "./rules/kms";
 import { logGroupRetention } from "./rules/logs";
 import { messagingEncrypted } from "./rules/messaging";
 import { internetIngressOnlyOnLoadBalancer, noInternetIngress } from "./rules/network";
 import { productionProtections } from "./rules/production";
+import { streamConsumerFailureDestination } from "./rules/streams";
 import { efsEncrypted, s3BucketsHavePublicAccessBlock, s3PublicAccessBlocked } from "./rules/storage";
 import { httpRedirectsToHttps, listenerTls } from "./rules/tls";
 
@@ -49,6 +50,8 @@ export const policies: Policies = [
     ec2InstanceNoPublicIp,
     ec2InstanceVolumesEncrypted,
     efsEncrypted,
+    dynamodbPointInTimeRecovery,
+    streamConsumerFailureDestination,
 ];
 
 /** The pack's arguments: every policy mandatory (a violation fails preview and up). */

@@ -235,6 +235,17 @@ export const environmentSchema = z
             .describe("Attach a WAFv2 web ACL (scope CLOUDFRONT, in us-east-1) to the CloudFront distribution."),
         // --- site: the CloudFront distribution and further services (stacks/siteConfig.ts) ---
         ...SITE_CONFIG_SHAPE,
+        // --- messaging (stacks/messaging.ts): the MessageTable is always there; the cache is optional.
+        cacheEnabled: bool()
+            .default(false)
+            .describe(
+                "Create the ElastiCache Serverless (Valkey) cache for the API's user lookups: at least about 6.13 USD a month in us-east-1 (0.1 GB minimum metered storage).",
+            ),
+        cacheMaxDataStorageGb: int(1, 5000).default(1).describe("Cache usage limit: most data stored (GB)."),
+        cacheMaxEcpuPerSecond: int(1000, 15_000_000)
+            .default(5000)
+            .describe("Cache usage limit: most ElastiCache Processing Units per second."),
+        cacheTtlSeconds: int(1, 86400).default(300).describe("Lifetime of a cached user lookup (seconds)."),
         tags: z
             .record(z.string(), z.string({ error: "is not a string: expected a tag value" }), {
                 error: "is not a map of tag keys to string values",

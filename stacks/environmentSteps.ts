@@ -29,6 +29,7 @@ import { egressTierFor } from "../components/vpc/policies";
 import { DEFAULT_NAT_STRATEGY, resolveVpcArgs } from "../components/vpc/validation";
 import type { EnvironmentConfig } from "./config";
 import { databaseArgs, databaseClientEnvironment } from "./database";
+import { admitToMessaging, messagingEgressPorts, messagingEnvironment, messagingStatements } from "./messaging";
 import { step } from "./steps";
 
 declare module "./steps" {
@@ -196,7 +197,7 @@ export const serviceStep = step({
             vpcId: vpc.vpcId,
             cidrBlock: vpc.cidrBlock,
             // Inside the VPC the tasks reach the database's port only.
-            vpcEgressPorts: [db.port],
+            vpcEgressPorts: [db.port, ...messagingEgressPorts(c)],
             instanceSubnetIds: vpc.egressSubnetIds,
             instancePublicIp: vpc.egressNeedsPublicIp,
             serviceSubnetIds: vpc.privateSubnetIds,
@@ -235,6 +236,7 @@ export const serviceStep = step({
                 UPLOADS_PREFIX: images.uploadsPrefix,
                 RENDERS_PREFIX: images.rendersPrefix,
                 MAX_UPLOAD_BYTES: String(images.maxUploadBytes),
+                ...messagingEnvironment(refs, c),
             },
             secrets: {
                 DB_SECRET: db.masterUserSecretArn,
@@ -258,6 +260,7 @@ export const serviceStep = step({
                     actions: ["rds-db:connect"],
                     resources: [pulumi.interpolate`${db.iamConnectArnPrefix}/${APP_DB_USER}`],
                 },
+                ...messagingStatements(refs),
             ],
             ...(c.ingress === "alb"
                 ? {
@@ -279,6 +282,7 @@ export const serviceStep = step({
     afterCreate: (service, refs, c) => {
         // The rule was `<db>-from-0` when the group was passed at construction: the alias keeps it.
         refs.db.allowFrom("web", service.serviceSecurityGroupId, { aliases: [{ name: `${c.stack}-db-from-0` }] });
+        admitToMessaging(refs, service);
     },
     keys: {
         vpcId: "",

@@ -17,6 +17,7 @@ import {
     serviceStep,
     vpcStep,
 } from "./environmentSteps";
+import { cacheStep, messagesStep } from "./messaging";
 import { sitePrepStep, siteStep } from "./siteSteps";
 import { step, type Step } from "./steps";
 
@@ -119,6 +120,8 @@ export const CORE_STEPS: readonly Step<any, any, any>[] = [
     appSecretStep,
     certificateStep,
     dbStep,
+    messagesStep,
+    cacheStep,
     serviceStep,
     siteStep,
     billingStep,

@@ -227,6 +227,7 @@ const T = {
     queue: "aws:sqs/queue:Queue",
     key: "aws:kms/key:Key",
     table: "aws:dynamodb/table:Table",
+    mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
     efs: "aws:efs/fileSystem:FileSystem",
 };
 
@@ -458,6 +459,30 @@ const BAD: { policy: string; what: string; views: ResourceView[]; message: RegEx
         message: /multiple AZs/,
     },
     {
+        policy: "production-deletion-protection",
+        what: "an unprotected production table",
+        views: [res(T.table, "messages", { deletionProtectionEnabled: false }, "prod")],
+        message: /deletionProtectionEnabled must be true in production/,
+    },
+    {
+        policy: "dynamodb-point-in-time-recovery",
+        what: "a table without point-in-time recovery (unset or off)",
+        views: [res(T.table, "t", {}), res(T.table, "t2", { pointInTimeRecovery: { enabled: false } })],
+        message: /pointInTimeRecovery.enabled is not true/,
+    },
+    {
+        policy: "stream-consumer-failure-destination",
+        what: "a stream mapping without a failure destination, retrying forever",
+        views: [
+            res(T.mapping, "m", {
+                eventSourceArn: "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2026-12-01T00:00:00.000",
+                startingPosition: "LATEST",
+                maximumRetryAttempts: -1,
+            }),
+        ],
+        message: /destinationConfig.onFailure.destinationArn is not set|maximumRetryAttempts is unset or -1/,
+    },
+    {
         policy: "dynamodb-table-encryption-enabled",
         what: "a table without server-side encryption",
         views: [res(T.table, "t", { serverSideEncryption: { enabled: false } })],
@@ -596,6 +621,31 @@ const GOOD: { policy: string; what: string; views: ResourceView[] }[] = [
         views: [res(T.rds, "db", {}), res(T.rds, "db2", { backupRetentionPeriod: 7 })],
     },
     {
+        policy: "dynamodb-point-in-time-recovery",
+        what: "a table with point-in-time recovery",
+        views: [res(T.table, "t", { pointInTimeRecovery: { enabled: true } })],
+    },
+    {
+        policy: "production-deletion-protection",
+        what: "a protected production table and an unprotected dev one",
+        views: [
+            res(T.table, "t", { deletionProtectionEnabled: true }, "prod"),
+            res(T.table, "t2", { deletionProtectionEnabled: false }, "dev"),
+        ],
+    },
+    {
+        policy: "stream-consumer-failure-destination",
+        what: "a stream mapping with a queue for failed batches and 3 retries, and a queue mapping",
+        views: [
+            res(T.mapping, "m", {
+                startingPosition: "LATEST",
+                maximumRetryAttempts: 3,
+                destinationConfig: { onFailure: { destinationArn: "arn:aws:sqs:us-east-1:123456789012:failures" } },
+            }),
+            res(T.mapping, "sqs", { eventSourceArn: "arn:aws:sqs:us-east-1:123456789012:jobs" }),
+        ],
+    },
+    {
         policy: "dynamodb-table-encryption-enabled",
         what: "a table with the default or a KMS encryption",
         views: [res(T.table, "t", {}), res(T.table, "t2", { serverSideEncryption: { enabled: true } })],
@@ -667,6 +717,11 @@ describe("policy pack (CrossGuard)", () => {
                 // The stacks' resources were really examined (not an empty run).
                 expect(recording.resources.filter((r) => r.custom).length, "custom resources").to.be.greaterThan(0);
                 if (recording.ofType(T.logGroup).length > 0) expect(applied).to.include("log-group-retention");
+                // The MessageTable of both stacks: its table and its stream consumer's mapping are examined.
+                expect([...applied]).to.include.members([
+                    "dynamodb-point-in-time-recovery",
+                    "stream-consumer-failure-destination",
+                ]);
                 if (stack === "prod" && recording.ofType(T.rds).length > 0) {
                     expect(applied).to.include("production-deletion-protection");
                 }

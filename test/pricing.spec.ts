@@ -309,6 +309,30 @@ describe("pricing: Aurora Serverless v2, ElastiCache Serverless and pay-per-use 
         ).to.equal(cents(2 * e.gbHour.valkey * 730));
     });
 
+    it("says DynamoDB on demand costs only its storage and PITR idle, and prices the cache a stack leaves off", () => {
+        const table = res("aws:dynamodb/table:Table", "messages", { pointInTimeRecovery: { enabled: true } });
+        const component = res("aws-webapp:index:MessageTable", "msgs");
+        const without = priceResources([component, table], base);
+        expect(without.totalUsd).to.equal(0);
+        expect(without.notes.find((n) => n.startsWith("DynamoDB on demand"))).to.match(
+            /point-in-time recovery.*PITR \$0\.20\/GB-mo/,
+        );
+        const e = base.elasticacheServerless;
+        const minimum = (Math.round(e.minimumGb.valkey * e.gbHour.valkey * 730 * 100) / 100).toFixed(2);
+        expect(without.notes).to.include(
+            `No cache in this stack (aws-webapp:cacheEnabled is false): turning it on adds ElastiCache Serverless for Valkey at least $${minimum} a month (${e.minimumGb.valkey} GB minimum x $${e.gbHour.valkey}/GB-h), more with stored data and ECPUs.`,
+        );
+        const cache = res("aws:elasticache/serverlessCache:ServerlessCache", "cache", { engine: "valkey" });
+        const withCache = priceResources([component, table, cache], base);
+        expect(withCache.notes.some((n) => n.startsWith("No cache"))).to.equal(false);
+        expect(withCache.totalUsd).to.equal(Number(minimum));
+        const provisioned = priceResources(
+            [res("aws:dynamodb/table:Table", "t", { billingMode: "PROVISIONED" })],
+            base,
+        );
+        expect(provisioned.unpriced.map((u) => u.name)).to.deep.equal(["t"]);
+    });
+
     it("lists DynamoDB, Cognito, CloudFront and schedules at $0.00 idle, with their usage rates", () => {
         const cost = priceResources(
             [

@@ -401,6 +401,18 @@ describe("SecureVpc", () => {
             expect(errorOf({ interfaceEndpoints: ["logs", "s3"] })).to.equal(
                 one('interfaceEndpoints[1]: "s3" is already served by the VPC\'s free S3 gateway endpoint; remove it'),
             );
+            expect(errorOf({ interfaceEndpoints: ["dynamodb"] })).to.equal(
+                one(
+                    'interfaceEndpoints[0]: "dynamodb" is already served by the VPC\'s free DynamoDB gateway endpoint; remove it (or set dynamoDbEndpoint false)',
+                ),
+            );
+            expect(
+                resolveVpcArgs("main", { dynamoDbEndpoint: false, interfaceEndpoints: ["dynamodb"] })
+                    .interfaceEndpoints,
+            ).to.deep.equal(["dynamodb"]);
+            expect(errorOf({ dynamoDbEndpoint: "yes" as any })).to.equal(
+                one('dynamoDbEndpoint: "yes" is not true or false'),
+            );
             expect(errorOf({ interfaceEndpoints: ["logs", "logs"] })).to.equal(
                 one('interfaceEndpoints: ["logs","logs"] lists "logs" more than once'),
             );
@@ -656,8 +668,20 @@ describe("SecureVpc", () => {
             ]);
         });
 
+        it("puts the free DynamoDB gateway endpoint on the same route tables (no NAT needed for DynamoDB)", () => {
+            const dynamodb = rec.one(T.endpoint, "dev-dynamodb-endpoint");
+            expect(dynamodb.inputs).to.include({
+                vpcId: rec.one(T.vpc).state.vpcId,
+                serviceName: "com.amazonaws.us-east-1.dynamodb",
+                vpcEndpointType: "Gateway",
+            });
+            expect(dynamodb.inputs.routeTableIds).to.deep.equal(
+                rec.one(T.endpoint, "dev-s3-endpoint").inputs.routeTableIds,
+            );
+        });
+
         it("creates no interface endpoint and no security group that admits anything", () => {
-            expect(rec.ofType(T.endpoint)).to.have.length(1);
+            expect(rec.ofType(T.endpoint).map((e) => e.inputs.vpcEndpointType)).to.deep.equal(["Gateway", "Gateway"]);
             expect(rec.ofType(T.sg)).to.have.length(0);
             expect(rec.ofType(T.ingress)).to.have.length(0);
         });
@@ -666,6 +690,7 @@ describe("SecureVpc", () => {
             const children = rec.resources.filter((r) => r !== component);
             expect(children.map((r) => r.name).sort()).to.deep.equal([
                 "dev-default-sg",
+                "dev-dynamodb-endpoint",
                 "dev-flow-log",
                 "dev-flow-logs",
                 "dev-flow-logs-role",
@@ -700,6 +725,8 @@ describe("SecureVpc", () => {
             expect(await valueOf(vpc.flowLogGroupArn)).to.equal(rec.one(T.logGroup).state.arn);
             expect(await valueOf(vpc.defaultSecurityGroupId)).to.match(/^sg-/);
             expect(await valueOf(vpc.s3EndpointId)).to.match(/^vpce-/);
+            expect(await valueOf(vpc.dynamoDbEndpointId)).to.match(/^vpce-/);
+            expect(await valueOf(vpc.dynamoDbEndpointId)).to.not.equal(await valueOf(vpc.s3EndpointId));
             expect(await valueOf(vpc.interfaceEndpointIds)).to.deep.equal([]);
             expect(await valueOf(vpc.interfaceEndpointSecurityGroupId)).to.equal(undefined);
         });
@@ -712,6 +739,17 @@ describe("SecureVpc", () => {
             rec = await record(() => {
                 vpc = new SecureVpc("prod", prodArgs);
             });
+        });
+
+        it("leaves the DynamoDB gateway endpoint out when dynamoDbEndpoint is false", async () => {
+            let bare: SecureVpc | undefined;
+            const other = await record(() => {
+                bare = new SecureVpc("bare", { ...prodArgs, dynamoDbEndpoint: false });
+            });
+            const names = other.ofType(T.endpoint).map((e) => e.name);
+            expect(names).to.include("bare-s3-endpoint");
+            expect(names).to.not.include("bare-dynamodb-endpoint");
+            expect(await valueOf(bare!.dynamoDbEndpointId)).to.equal(undefined);
         });
 
         it("asks awsx for one NAT gateway per zone, and makes the private tier the egress tier", async () => {

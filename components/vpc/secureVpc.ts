@@ -13,6 +13,7 @@ import {
     flowLogWritePolicy,
     routeTableIdsForSubnets,
 } from "./policies";
+import { gatewayEndpoints, type GatewayService } from "./gatewayEndpoints";
 import { createNatInstances } from "./natInstances";
 import { NatStrategy, pickRegionZones, resolveVpcArgs, ResolvedVpcArgs } from "./validation";
 
@@ -32,6 +33,7 @@ interface Children {
     readonly flowLogId: pulumi.Output<string>;
     readonly defaultSecurityGroupId: pulumi.Output<string>;
     readonly s3EndpointId: pulumi.Output<string>;
+    readonly dynamoDbEndpointId: pulumi.Output<string | undefined>;
     readonly interfaceEndpointIds: pulumi.Output<string[]>;
     readonly interfaceEndpointSecurityGroupId: pulumi.Output<string | undefined>;
     readonly natInstanceSecurityGroupId: pulumi.Output<string | undefined>;
@@ -42,8 +44,8 @@ interface Children {
  * A VPC over two or more zones with public, private and isolated subnet tiers
  * (awsx `"Auto"` layout with explicit specs), a NAT strategy, flow logs of all
  * traffic to a retained log group, the default security group stripped of
- * every rule, a free S3 gateway endpoint on the private and isolated route
- * tables and optional interface endpoints.
+ * every rule, free S3 and DynamoDB gateway endpoints on the private and
+ * isolated route tables and optional interface endpoints.
  *
  * Bad arguments throw a `ValidationError` naming each one before anything is
  * registered. When `availabilityZoneNames` is not given, the zone count is
@@ -88,6 +90,8 @@ export class SecureVpc extends pulumi.ComponentResource {
     public readonly defaultSecurityGroupId: pulumi.Output<string>;
     /** S3 gateway endpoint id. */
     public readonly s3EndpointId: pulumi.Output<string>;
+    /** DynamoDB gateway endpoint id (undefined when `dynamoDbEndpoint` is false). */
+    public readonly dynamoDbEndpointId: pulumi.Output<string | undefined>;
     /** Interface endpoint ids, in `interfaceEndpoints` order. */
     public readonly interfaceEndpointIds: pulumi.Output<string[]>;
     /** Security group of the interface endpoints (undefined when there are none). */
@@ -139,6 +143,7 @@ export class SecureVpc extends pulumi.ComponentResource {
         this.flowLogId = out((c) => c.flowLogId);
         this.defaultSecurityGroupId = out((c) => c.defaultSecurityGroupId);
         this.s3EndpointId = out((c) => c.s3EndpointId);
+        this.dynamoDbEndpointId = out((c) => c.dynamoDbEndpointId);
         this.interfaceEndpointIds = out((c) => c.interfaceEndpointIds);
         this.interfaceEndpointSecurityGroupId = out((c) => c.interfaceEndpointSecurityGroupId);
         this.natInstanceSecurityGroupId = out((c) => c.natInstanceSecurityGroupId);
@@ -160,6 +165,7 @@ export class SecureVpc extends pulumi.ComponentResource {
             egressNeedsPublicIp: this.egressNeedsPublicIp,
             defaultSecurityGroupId: this.defaultSecurityGroupId,
             s3EndpointId: this.s3EndpointId,
+            dynamoDbEndpointId: this.dynamoDbEndpointId,
             interfaceEndpointIds: this.interfaceEndpointIds,
             interfaceEndpointSecurityGroupId: this.interfaceEndpointSecurityGroupId,
             natInstanceSecurityGroupId: this.natInstanceSecurityGroupId,
@@ -245,7 +251,7 @@ export class SecureVpc extends pulumi.ComponentResource {
             parent,
         );
 
-        // Free S3 gateway endpoint on the private and isolated route tables,
+        // Free gateway endpoints (S3, DynamoDB) on the private and isolated route tables,
         // found through awsx's route table associations (one table per subnet).
         const associations = vpc.routeTableAssociations.apply((list) =>
             pulumi.all(
@@ -259,17 +265,8 @@ export class SecureVpc extends pulumi.ComponentResource {
         const routeTableIds = pulumi
             .all([associations, vpc.privateSubnetIds, vpc.isolatedSubnetIds])
             .apply(([assocs, priv, iso]) => routeTableIdsForSubnets(assocs, [...priv, ...iso]));
-        const s3Endpoint = new aws.ec2.VpcEndpoint(
-            `${name}-s3-endpoint`,
-            {
-                vpcId: vpc.vpcId,
-                serviceName: region.apply((r) => endpointServiceName(r, "s3")),
-                vpcEndpointType: "Gateway",
-                routeTableIds,
-                tags: nameTags(`${name}-s3-endpoint`, tags),
-            },
-            parent,
-        );
+        const services: GatewayService[] = s.dynamoDbEndpoint ? ["s3", "dynamodb"] : ["s3"];
+        const gateways = gatewayEndpoints(this, name, vpc.vpcId, region, routeTableIds, services, tags);
 
         // Optional interface endpoints in the private subnets, HTTPS from the VPC only.
         let endpointSg: aws.ec2.SecurityGroup | undefined;
@@ -347,7 +344,8 @@ export class SecureVpc extends pulumi.ComponentResource {
             flowLogGroupArn: logGroup.arn,
             flowLogId: flowLog.id,
             defaultSecurityGroupId: defaultSg.id,
-            s3EndpointId: s3Endpoint.id,
+            s3EndpointId: gateways.s3.id,
+            dynamoDbEndpointId: gateways.dynamodb ? gateways.dynamodb.id : pulumi.output(undefined),
             interfaceEndpointIds: pulumi.all(endpoints.map((e) => e.id)),
             interfaceEndpointSecurityGroupId: endpointSg ? endpointSg.id : pulumi.output(undefined),
         };

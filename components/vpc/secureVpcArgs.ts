@@ -80,6 +80,12 @@ export interface SecureVpcArgs {
      */
     readonly interfaceEndpoints?: string[];
     /**
+     * A free DynamoDB gateway endpoint on the private and isolated route tables (next to the S3 one), so
+     * tasks reach DynamoDB without NAT and the traffic stays on the AWS network. Plain value.
+     * @default true
+     */
+    readonly dynamoDbEndpoint?: boolean;
+    /**
      * Tags added to every taggable child (each also gets a `Name` tag). A plain map whose values may be
      * Outputs; a map that is itself an Output is refused (awsx's Vpc, a remote component, cannot use it).
      * @default {}

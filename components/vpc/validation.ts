@@ -54,6 +54,8 @@ export const DEFAULT_CIDR_BLOCK = "10.0.0.0/16";
 export const DEFAULT_ZONE_COUNT = 2;
 export const DEFAULT_NAT_STRATEGY: NatStrategy = "OnePerAz";
 export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 90;
+/** The free DynamoDB gateway endpoint is created unless turned off. */
+export const DEFAULT_DYNAMODB_ENDPOINT = true;
 
 /** Argument name of each tier's mask. */
 export const MASK_ARGS: Readonly<Record<Tier, string>> = {
@@ -77,6 +79,7 @@ export interface PlainVpcArgs {
     /** Checked when it is a plain string (an Output is passed through). */
     readonly flowLogKmsKeyArn?: unknown;
     readonly interfaceEndpoints?: readonly string[];
+    readonly dynamoDbEndpoint?: boolean;
     /** Only checked for its shape: a plain map (its values may be Outputs), not an Output of a map. */
     readonly tags?: unknown;
 }
@@ -183,6 +186,13 @@ export function resolveVpcArgs(name: string, args: PlainVpcArgs) {
         );
     }
 
+    const dynamoDbEndpoint = args.dynamoDbEndpoint ?? DEFAULT_DYNAMODB_ENDPOINT;
+    problems.expect(
+        typeof dynamoDbEndpoint === "boolean",
+        "dynamoDbEndpoint",
+        dynamoDbEndpoint,
+        "is not true or false",
+    );
     const interfaceEndpoints = args.interfaceEndpoints ?? [];
     if (!Array.isArray(interfaceEndpoints)) {
         problems.add(`interfaceEndpoints: ${show(interfaceEndpoints)} is not a list of endpoint service names`);
@@ -195,6 +205,10 @@ export function resolveVpcArgs(name: string, args: PlainVpcArgs) {
             } else if (svc === "s3") {
                 problems.add(
                     `interfaceEndpoints[${i}]: "s3" is already served by the VPC's free S3 gateway endpoint; remove it`,
+                );
+            } else if (svc === "dynamodb" && dynamoDbEndpoint === true) {
+                problems.add(
+                    `interfaceEndpoints[${i}]: "dynamodb" is already served by the VPC's free DynamoDB gateway endpoint; remove it (or set dynamoDbEndpoint false)`,
                 );
             }
         });
@@ -290,6 +304,7 @@ export function resolveVpcArgs(name: string, args: PlainVpcArgs) {
         natInstanceType,
         flowLogRetentionDays,
         interfaceEndpoints: [...interfaceEndpoints],
+        dynamoDbEndpoint: dynamoDbEndpoint === true,
         layout: layout!,
     };
 }

@@ -1,7 +1,8 @@
 /**
  * Which container of the architecture (client, edge, ingress, service,
- * database, image pipeline, billing, observability) each resource belongs
- * to, from its type token, its inputs and the component it sits in.
+ * database, messages, cache, image pipeline, billing, observability) each
+ * resource belongs to, from its type token, its inputs and the component it
+ * sits in.
  */
 import type { PlanResource } from "./model";
 import { Graph, isBookkeeping } from "./graph";
@@ -13,6 +14,8 @@ export const CONTAINERS = [
     "ingress",
     "service",
     "database",
+    "messages",
+    "cache",
     "pipeline",
     "billing",
     "observability",
@@ -47,6 +50,8 @@ const BY_PREFIX: [string, Placement][] = [
     ["awsx:ecr:", "service"],
     ["docker:", "service"],
     ["aws:rds/", "database"],
+    ["aws:dynamodb/", "messages"],
+    ["aws:elasticache/", "cache"],
     ["aws:lambda/", "pipeline"],
     ["aws:budgets/", "billing"],
     ["aws:cloudwatch/dashboard:", "observability"],
@@ -74,6 +79,19 @@ function alarmPlacement(r: PlanResource): Placement {
         ...(list(r.inputs.metricQueries) ?? []).map((q) => str(at(q, "metric.namespace"))),
     ];
     return namespaces.includes("AWS/Billing") ? "billing" : "observability";
+}
+
+/** Components whose every descendant is drawn in one container (a MessageTable's consumer is not the image pipeline). */
+const WHOLE_COMPONENTS: Readonly<Record<string, Placement>> = {
+    "aws-webapp:index:MessageTable": "messages",
+    "aws-webapp:index:Cache": "cache",
+};
+
+function wholeComponentPlacement(graph: Graph, r: PlanResource): Placement | undefined {
+    for (let p = graph.parentOf(r); p; p = graph.parentOf(p)) {
+        if (WHOLE_COMPONENTS[p.type]) return WHOLE_COMPONENTS[p.type];
+    }
+    return undefined;
 }
 
 /** The placement a type (and its inputs) decides alone, if any. */
@@ -109,7 +127,7 @@ export function placeResources(graph: Graph): Map<string, Placement> {
     };
     for (const r of graph.resources) {
         if (isBookkeeping(r.type)) continue;
-        let p = strongPlacement(r);
+        let p = wholeComponentPlacement(graph, r) ?? strongPlacement(r);
         if (p === undefined && r.custom) {
             const parent = graph.parentOf(r);
             p = parent ? ofComponent(parent) : undefined;

@@ -8,6 +8,7 @@ import type { CostItem, CostReport, PlanResource, Unpriced } from "./model";
 import { Graph } from "./graph";
 import type { PriceTable } from "./prices";
 import { at, bool, list, num, str } from "./values";
+import { cacheOffNote, dynamodbTable } from "./dataCost";
 
 /** One priced quantity, before lines of the same key are summed. */
 export interface Charge {
@@ -810,7 +811,7 @@ export const RULES: Readonly<Record<string, (r: PlanResource, ctx: CostContext) 
     "aws:cloudwatch/logGroup:LogGroup": usage("cloudwatchLogs", "CloudWatch log groups", "log group"),
     "aws:budgets/budget:Budget": usage("budgets", "AWS Budgets", "budget"),
     "aws:acm/certificate:Certificate": usage("acm", "ACM certificates", "certificate"),
-    "aws:dynamodb/table:Table": usage("dynamodb", "DynamoDB tables (on demand)", "table"),
+    "aws:dynamodb/table:Table": dynamodbTable,
     "aws:cognito/userPool:UserPool": usage("cognito", "Cognito user pools", "user pool"),
     "aws:cloudfront/distribution:Distribution": usage("cloudfront", "CloudFront distributions", "distribution"),
     "aws:scheduler/schedule:Schedule": usage("scheduler", "EventBridge Scheduler schedules", "schedule"),
@@ -930,5 +931,7 @@ export function priceResources(
         ctx.notes.add(
             `Not deducted: the account-wide always-free CloudWatch tier (${cw.freeTier.alarmMetrics} alarm metrics, ${cw.freeTier.dashboards} dashboards) would save up to $${money(free)} a month if no other stack uses it.`,
         );
+    const cacheNote = cacheOffNote(resources, prices);
+    if (cacheNote) ctx.notes.add(cacheNote);
     return { items, unpriced: ctx.unpriced, totalUsd, notes: [...ctx.notes] };
 }

@@ -14,6 +14,8 @@ const TITLES: Record<Container, string> = {
     ingress: "ingress",
     service: "service",
     database: "database",
+    messages: "messages",
+    cache: "cache",
     pipeline: "image pipeline",
     billing: "billing (us-east-1)",
     observability: "observability",
@@ -24,6 +26,8 @@ const CANONICAL: { a: Container; b: Container; label: string; dashed: boolean }[
     { a: "edge", b: "ingress", label: "filters, routes", dashed: false },
     { a: "ingress", b: "service", label: "forwards", dashed: false },
     { a: "service", b: "database", label: "PostgreSQL", dashed: false },
+    { a: "service", b: "messages", label: "DynamoDB (gateway endpoint)", dashed: false },
+    { a: "service", b: "cache", label: "Valkey (TLS)", dashed: false },
     { a: "service", b: "pipeline", label: "uploads", dashed: false },
     { a: "ingress", b: "pipeline", label: "", dashed: false },
     { a: "edge", b: "service", label: "", dashed: false },
@@ -91,6 +95,16 @@ function describe(c: Container, rs: PlanResource[]): string {
                 );
             }
             break;
+        case "messages":
+            if (some(rs, "aws:dynamodb/")) parts.push("DynamoDB on demand");
+            if (count(rs, "aws:lambda/eventSourceMapping:EventSourceMapping")) parts.push("stream Lambda");
+            if (some(rs, "aws:sqs/")) parts.push("SQS failure queue");
+            break;
+        case "cache":
+            for (const c of rs.filter((r) => r.type === "aws:elasticache/serverlessCache:ServerlessCache")) {
+                parts.push(`ElastiCache Serverless ${str(c.inputs.engine) ?? ""}`.trim());
+            }
+            break;
         case "pipeline":
             if (some(rs, "aws:s3/")) parts.push("S3");
             if (count(rs, "aws:lambda/function:Function")) parts.push("Lambda");
@@ -125,7 +139,7 @@ function safe(text: string): string {
 
 function shape(id: Container, label: string): string {
     if (id === "client") return `${id}(["${label}"])`;
-    if (id === "database") return `${id}[("${label}")]`;
+    if (id === "database" || id === "messages") return `${id}[("${label}")]`;
     return `${id}["${label}"]`;
 }
 
@@ -211,6 +225,7 @@ function mermaid(
     if (vpc) {
         inVpc.add("service");
         inVpc.add("database");
+        inVpc.add("cache");
         const albInVpc = (members.get("ingress") ?? []).some((r) => /^aws:(lb|alb)\/loadBalancer:/.test(r.type));
         if (albInVpc) inVpc.add("ingress");
     }
