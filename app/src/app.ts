@@ -8,6 +8,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Pool } from "pg";
 import { authenticatorFromEnv, guard, principalOf } from "./auth";
+import { appCacheFromEnv } from "./cache";
 import { Database } from "./db/database";
 import { classifyDbError } from "./db/errors";
 import { iamTokenProvider } from "./db/iamToken";
@@ -145,6 +146,7 @@ export function createApp(options: AppOptions = {}): App {
     // The master secret is read once; nothing later (a child process, a log
     // of the environment) can find it in this process's environment.
     if (env === process.env) delete process.env.DB_SECRET;
+    const cache = appCacheFromEnv(env, log);
     let health: HealthDb;
     let database: Database | undefined;
     let pool: Pool | undefined;
@@ -177,7 +179,7 @@ export function createApp(options: AppOptions = {}): App {
     const routes = [
         ...healthRoutes(health),
         ...(database
-            ? userRoutes(database)
+            ? userRoutes(database, cache)
             : [unavailable(/^\/api\/users(\/[^/]+)?$/, "reason" in health ? health.reason : "")]),
         ...uploadsApi(env, log, options.s3, options.now),
         ...messagesApi({
@@ -254,6 +256,7 @@ export function createApp(options: AppOptions = {}): App {
         async shutdown() {
             await service.shutdown();
             await pool?.end().catch(() => undefined);
+            await cache.close();
         },
     };
 }

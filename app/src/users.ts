@@ -14,8 +14,14 @@
  * Another user's record answers 404, not 403: ids are sequential, and a 403
  * would tell a caller which ids exist. A user is `{id, name, email,
  * createdAt, updatedAt}`; emails are unique regardless of case.
+ *
+ * With a cache (CACHE_URL), `GET /api/users/{id}` reads through it (key
+ * `user:<sub>:<id>`: only the owner's lookups share an entry; CACHE_TTL_SECONDS)
+ * and PUT/DELETE drop the key; without one, or with it down, every lookup
+ * reads PostgreSQL.
  */
 import { principalOf } from "./auth";
+import { DEFAULT_CACHE_TTL_SECONDS, readThroughCache, type AppCache } from "./cache";
 import type { Database } from "./db/database";
 import { badRequest, HttpError, notFound, readJson, sendJson, type Issue } from "./http/respond";
 import type { Route } from "./http/router";
@@ -105,8 +111,25 @@ async function input(ctx: RequestContext): Promise<UserInput> {
     return parsed.value;
 }
 
-/** The users routes over `db`. */
-export function userRoutes(db: Database): Route[] {
+/** The users routes over `db`; a user's own lookups read through `cache` when it has a client. */
+export function userRoutes(db: Database, cache?: AppCache): Route[] {
+    // Keyed by owner and id (`<sub>:<id>`): a cached record answers its owner only, as the query does.
+    const byOwnerAndId = readThroughCache<User>({
+        client: cache?.client,
+        keyPrefix: "user:",
+        ttlSeconds: cache?.ttlSeconds ?? DEFAULT_CACHE_TTL_SECONDS,
+        log: cache?.log,
+        load: async (key) => {
+            const split = key.lastIndexOf(":");
+            const { rows } = await db.query<Row>({
+                name: "users-get",
+                text: `SELECT ${COLUMNS} FROM users WHERE id = $1 AND cognito_sub = $2`,
+                values: [Number(key.slice(split + 1)), key.slice(0, split)],
+            });
+            return rows.length === 0 ? undefined : toUser(rows[0]);
+        },
+    });
+    const cacheKey = (sub: string, id: number) => `${sub}:${id}`;
     return [
         {
             pattern: /^\/api\/users$/,
@@ -147,13 +170,9 @@ export function userRoutes(db: Database): Route[] {
             methods: {
                 GET: async ({ req, res }, [raw]) => {
                     const { sub } = await principalOf(req);
-                    const { rows } = await db.query<Row>({
-                        name: "users-get",
-                        text: `SELECT ${COLUMNS} FROM users WHERE id = $1 AND cognito_sub = $2`,
-                        values: [requireId(raw), sub],
-                    });
-                    if (rows.length === 0) throw notFound("no such user");
-                    sendJson(res, 200, toUser(rows[0]));
+                    const user = await byOwnerAndId.get(cacheKey(sub, requireId(raw)));
+                    if (!user) throw notFound("no such user");
+                    sendJson(res, 200, user);
                 },
                 PUT: async (ctx, [raw]) => {
                     const { sub } = await principalOf(ctx.req);
@@ -166,16 +185,19 @@ export function userRoutes(db: Database): Route[] {
                             values: [id, user.name, user.email, sub],
                         })
                         .catch(onWriteError);
+                    await byOwnerAndId.invalidate(cacheKey(sub, id));
                     if (rows.length === 0) throw notFound("no such user");
                     sendJson(ctx.res, 200, toUser(rows[0]));
                 },
                 DELETE: async ({ req, res }, [raw]) => {
                     const { sub } = await principalOf(req);
+                    const id = requireId(raw);
                     const { rowCount } = await db.query({
                         name: "users-delete",
                         text: "DELETE FROM users WHERE id = $1 AND cognito_sub = $2",
-                        values: [requireId(raw), sub],
+                        values: [id, sub],
                     });
+                    await byOwnerAndId.invalidate(cacheKey(sub, id));
                     if (!rowCount) throw notFound("no such user");
                     sendJson(res, 204, undefined);
                 },
