@@ -1,18 +1,23 @@
 /**
  * `npm run local`: the whole system on loopback, without AWS. Embedded
  * PostgreSQL, an S3-compatible server (s3rver) whose object-created events
- * run the resize handler in this process, the API (app/server.ts, in a child
- * process), and the built frontend served with the distribution's headers,
- * `/api/*` and `/media/renders/*` proxied. Prints the URL to open; Ctrl-C
- * (SIGINT) or SIGTERM stops everything and removes the temporary data.
+ * run the resize handler in this process, a DynamoDB-compatible server
+ * (dynalite) with the MessageTable's table whose new messages feed the stream
+ * consumer in this process, the API (app/server.ts, in a child process), and
+ * the built frontend served with the distribution's headers, `/api/*` and
+ * `/media/renders/*` proxied; with `--cache`, a redis-server for the API's
+ * user lookups (the Cache component's stand-in). Prints the URL to open;
+ * Ctrl-C (SIGINT) or SIGTERM stops everything and removes the temporary data.
  *
- *   npm run local [-- --port 5173] [-- --no-build]
+ *   npm run local [-- --port 5173] [-- --no-build] [-- --cache]
  */
 import { execFileSync } from "child_process";
 import * as net from "net";
 import * as path from "path";
 import { startApi, type LocalApi } from "./localSystem/api";
+import { createMessageTable, startDynamo, startMessageStream, type LocalDynamo } from "./localSystem/dynamo";
 import { startPostgres, type LocalPostgres } from "./localSystem/postgres";
+import { RedisServer } from "./localSystem/redis";
 import { startSite, type LocalSite } from "./localSystem/site";
 import { LOCAL_REGION, S3_CREDENTIALS, startStorage, type LocalStorage } from "./localSystem/storage";
 
@@ -36,6 +41,8 @@ export interface LocalOptions {
     readonly port: number;
     /** Build web/ first (`npm run build:web`). */
     readonly build: boolean;
+    /** Start a redis-server and give the API CACHE_URL (user lookups read through it). @default false */
+    readonly cache?: boolean;
     readonly log: (line: string) => void;
 }
 
@@ -44,12 +51,20 @@ export interface LocalSystem {
     readonly apiUrl: string;
     readonly storageUrl: string;
     readonly databasePort: number;
+    readonly dynamoUrl: string;
+    /** The cache's URL when started with `cache`. */
+    readonly cacheUrl?: string;
     readonly pids: readonly number[];
     stop(): Promise<void>;
 }
 
-/** The API's environment (the variables app/src/db/settings.ts and app/src/uploads/settings.ts document). */
-export function apiEnvironment(pg: LocalPostgres, storage: LocalStorage): Record<string, string> {
+/** The API's environment (the variables app/src/db/settings.ts, uploads/settings.ts, messages/ and cache/ document). */
+export function apiEnvironment(
+    pg: LocalPostgres,
+    storage: LocalStorage,
+    messages: { endpoint: string; tableName: string },
+    cacheUrl?: string,
+): Record<string, string> {
     return {
         DB_HOST: pg.host,
         DB_PORT: String(pg.port),
@@ -65,6 +80,10 @@ export function apiEnvironment(pg: LocalPostgres, storage: LocalStorage): Record
         S3_FORCE_PATH_STYLE: "true",
         MEDIA_BUCKET: storage.bucket,
         MEDIA_BASE_URL: "/media",
+        // dynalite accepts the same (any) credentials.
+        MESSAGES_TABLE: messages.tableName,
+        DYNAMODB_ENDPOINT: messages.endpoint,
+        ...(cacheUrl ? { CACHE_URL: cacheUrl } : {}),
     };
 }
 
@@ -83,8 +102,20 @@ export async function startLocal(o: LocalOptions): Promise<LocalSystem> {
         stops.push(() => pg.stop());
         const storage = await startStorage({ port: 0, bucket: LOCAL_BUCKET, siteOrigin: site.origin, log: o.log });
         stops.push(() => storage.stop());
+        const dynamo: LocalDynamo = await startDynamo(0);
+        stops.push(() => dynamo.stop());
+        const tableName = await createMessageTable(dynamo.client);
+        const stream = startMessageStream({ client: dynamo.client, tableName, log: o.log });
+        stops.push(() => stream.stop());
+        let cacheUrl: string | undefined;
+        if (o.cache) {
+            const redis = await RedisServer.start();
+            stops.push(() => redis.stop());
+            cacheUrl = redis.url;
+        }
         o.log("starting the API…");
-        const api: LocalApi = await startApi(await freePort(), apiEnvironment(pg, storage), o.log);
+        const env = apiEnvironment(pg, storage, { endpoint: dynamo.endpoint, tableName }, cacheUrl);
+        const api: LocalApi = await startApi(await freePort(), env, o.log);
         stops.push(() => api.stop());
         site.route({ api: api.url, storage: storage.endpoint, bucket: storage.bucket });
         return {
@@ -92,6 +123,8 @@ export async function startLocal(o: LocalOptions): Promise<LocalSystem> {
             apiUrl: api.url,
             storageUrl: storage.endpoint,
             databasePort: pg.port,
+            dynamoUrl: dynamo.endpoint,
+            ...(cacheUrl ? { cacheUrl } : {}),
             pids: api.pid === undefined ? [] : [api.pid],
             stop,
         };
@@ -111,7 +144,7 @@ async function main(): Promise<void> {
     const port = Number(argValue(args, "--port") ?? process.env.LOCAL_PORT ?? "5173");
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${port}: not a port number`);
     const log = (line: string) => console.log(line);
-    const starting = startLocal({ port, build: !args.includes("--no-build"), log });
+    const starting = startLocal({ port, build: !args.includes("--no-build"), cache: args.includes("--cache"), log });
     let stopping = false;
     const shutdown = async (signal: string) => {
         if (stopping) return;
@@ -133,7 +166,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     log(`\nLocal system ready: open ${system.url}`);
     log(
-        `(API ${system.apiUrl}, S3 ${system.storageUrl}, PostgreSQL 127.0.0.1:${system.databasePort}; Ctrl-C stops everything)`,
+        `(API ${system.apiUrl}, S3 ${system.storageUrl}, PostgreSQL 127.0.0.1:${system.databasePort}, DynamoDB ${system.dynamoUrl}${system.cacheUrl ? `, cache ${system.cacheUrl}` : ""}; Ctrl-C stops everything)`,
     );
 }
 

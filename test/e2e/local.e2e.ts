@@ -2,7 +2,8 @@
  * `npm run local` as a person runs it: started in a terminal-like process
  * group, it prints the URL to open; Ctrl-C (SIGINT to the group) stops it,
  * and afterwards no port it listened on is open and none of its processes
- * (the API, PostgreSQL and PostgreSQL's workers) remains.
+ * (the API, PostgreSQL and PostgreSQL's workers) remains; dynalite's port
+ * (in-process) is closed too.
  */
 import { expect } from "chai";
 import { execFileSync, spawn, type ChildProcess } from "child_process";
@@ -72,7 +73,7 @@ describe("npm run local", function () {
             const timer = setTimeout(() => reject(new Error(`no URL after 120 s:\n${output}`)), 120_000);
             const check = () => {
                 const m =
-                    /open (http:\/\/127\.0\.0\.1:(\d+)\/)\n\(API http:\/\/127\.0\.0\.1:(\d+), S3 http:\/\/127\.0\.0\.1:(\d+), PostgreSQL 127\.0\.0\.1:(\d+);/.exec(
+                    /open (http:\/\/127\.0\.0\.1:(\d+)\/)\n\(API http:\/\/127\.0\.0\.1:(\d+), S3 http:\/\/127\.0\.0\.1:(\d+), PostgreSQL 127\.0\.0\.1:(\d+), DynamoDB http:\/\/127\.0\.0\.1:(\d+);/.exec(
                         output,
                     );
                 if (m) {

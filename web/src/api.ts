@@ -129,11 +129,15 @@ export interface ApiOptions {
 
 export type Api = ReturnType<typeof createApi>;
 
-export function createApi(options: ApiOptions = {}) {
+/** One JSON request to the API: the parsed answer, or an ApiError with the message to show. */
+export type Request = (method: string, path: string, body?: unknown) => Promise<unknown>;
+
+/** The request function of {@link createApi} (the messages client uses it too). */
+export function createRequest(options: ApiOptions = {}): Request {
     const base = (options.base ?? "/api").replace(/\/$/, "");
     const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
 
-    async function request(method: string, path: string, body?: unknown): Promise<unknown> {
+    return async function request(method: string, path: string, body?: unknown): Promise<unknown> {
         const headers: Record<string, string> = { Accept: "application/json" };
         if (body !== undefined) headers["Content-Type"] = "application/json";
         const token = await options.accessToken?.();
@@ -159,7 +163,12 @@ export function createApi(options: ApiOptions = {}) {
         }
         if (!response.ok) throw new ApiError(response.status, errorMessage(response.status, parsed), parsed);
         return parsed;
-    }
+    };
+}
+
+export function createApi(options: ApiOptions = {}) {
+    const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+    const request = createRequest(options);
     const id = (userId: UserId) => encodeURIComponent(String(userId));
 
     return {

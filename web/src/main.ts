@@ -1,13 +1,16 @@
 // The page: wires the forms to the API client. Logic that can be checked without a browser lives
 // in api.ts, userForm.ts, uploadForm.ts and poll.ts (unit-tested in test/web.spec.ts).
 import "./style.css";
-import { ApiError, createApi, type User } from "./api";
+import { ApiError, createApi, createRequest, type ApiOptions, type User } from "./api";
+import { messagesApi } from "./messages";
+import { mountMessages } from "./messagesView";
 import { pollImage, PollTimeout } from "./poll";
 import { renderRenditions, renderUsers, say } from "./render";
 import { checkFile } from "./uploadForm";
 import { validateUser } from "./userForm";
 
-const api = createApi();
+const apiOptions: ApiOptions = {};
+const api = createApi(apiOptions);
 
 const $ = <T extends HTMLElement>(id: string) => {
     const node = document.getElementById(id);
@@ -125,3 +128,5 @@ uploadForm.addEventListener("submit", async (event) => {
 });
 
 void refreshUsers();
+// Messages need a signed-in user: the view asks the API only when the person acts (send, refresh).
+mountMessages(messagesApi(createRequest(apiOptions)), $);
