@@ -43,6 +43,8 @@ export interface LocalOptions {
     readonly build: boolean;
     /** Start a redis-server and give the API CACHE_URL (user lookups read through it). @default false */
     readonly cache?: boolean;
+    /** More API environment, e.g. the AUTH_* variables of a token issuer a test runs. @default {} */
+    readonly apiEnv?: Readonly<Record<string, string>>;
     readonly log: (line: string) => void;
 }
 
@@ -114,7 +116,7 @@ export async function startLocal(o: LocalOptions): Promise<LocalSystem> {
             cacheUrl = redis.url;
         }
         o.log("starting the API…");
-        const env = apiEnvironment(pg, storage, { endpoint: dynamo.endpoint, tableName }, cacheUrl);
+        const env = { ...apiEnvironment(pg, storage, { endpoint: dynamo.endpoint, tableName }, cacheUrl), ...o.apiEnv };
         const api: LocalApi = await startApi(await freePort(), env, o.log);
         stops.push(() => api.stop());
         site.route({ api: api.url, storage: storage.endpoint, bucket: storage.bucket });
