@@ -34,7 +34,7 @@ import {
 import { usEast1ProviderArgs } from "../components/billing/provider";
 import type { EnvironmentConfig } from "./config";
 import { aliasRecord } from "./edge";
-import { buildServices, servicePathPatterns } from "./services";
+import { buildServices, joinOf, servicePathPatterns, type ServiceJoin, type ServiceParts } from "./services";
 
 /** The header CloudFront adds to every API origin request, and the ALB requires. */
 export const ORIGIN_HEADER_NAME = "X-Origin-Verify";
@@ -194,19 +194,24 @@ export function edgeFirewallArgs(config: EnvironmentConfig, tags: Record<string,
     return { scope: "CLOUDFRONT", logRetentionDays: config.logRetentionDays, tags };
 }
 
+/** What the further services are built from (the join: the API's blocks, or stand-ins in the pre-pass). */
+export function serviceParts(config: EnvironmentConfig, parts: SiteParts, join: ServiceJoin): ServiceParts {
+    return {
+        name: config.stack,
+        vpcId: parts.vpc.vpcId,
+        cidrBlock: parts.vpc.cidrBlock,
+        subnetIds: parts.vpc.privateSubnetIds,
+        join,
+        logRetentionDays: config.logRetentionDays,
+        tags: parts.tags,
+    };
+}
+
 /** The distribution, its web ACL and DNS record, and the further services. */
 export function buildSite(config: EnvironmentConfig, parts: SiteParts, prep: SitePreparation) {
     const name = config.stack;
     const { service, certificate, tags } = parts;
-    const services = buildServices(config.services, {
-        name,
-        vpcId: parts.vpc.vpcId,
-        cidrBlock: parts.vpc.cidrBlock,
-        subnetIds: parts.vpc.privateSubnetIds,
-        api: service,
-        logRetentionDays: config.logRetentionDays,
-        tags,
-    });
+    const services = buildServices(config.services, serviceParts(config, parts, joinOf(service)));
     const firewall = config.wafEnabled
         ? new WebFirewall(`${name}-edge-waf`, edgeFirewallArgs(config, tags))
         : undefined;

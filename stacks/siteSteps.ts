@@ -17,10 +17,12 @@ import {
     edgeFirewallArgs,
     ORIGIN_HEADER_NAME,
     prepareSite,
+    serviceParts,
     siteBuildProblem,
     type SitePreparation,
     staticSiteArgs,
 } from "./site";
+import { type ServiceJoin, validateServices } from "./services";
 import { step, unknownOutput } from "./steps";
 
 declare module "./steps" {
@@ -33,6 +35,29 @@ declare module "./steps" {
 /** The configuration the site sees: `siteDir` against the project directory, not the working directory. */
 function siteConfig(c: EnvironmentConfig): EnvironmentConfig {
     return { ...c, siteDir: path.resolve(PROJECT_DIR, c.siteDir) };
+}
+
+/** Stand-ins of what the further services join (the API's blocks do not exist during the pre-pass). */
+function standInJoin(c: EnvironmentConfig): ServiceJoin {
+    const u = () => unknownOutput<string>();
+    return {
+        cluster: { clusterArn: u(), clusterName: u() },
+        capacityProviderName: u(),
+        loadBalancer:
+            c.ingress === "alb"
+                ? {
+                      listenerArn: u(),
+                      securityGroupId: u(),
+                      arnSuffix: u(),
+                      url: u(),
+                      originVerifyHeader: { name: ORIGIN_HEADER_NAME, value: u() },
+                  }
+                : undefined,
+        httpApi:
+            c.ingress === "httpApi"
+                ? { apiId: u(), vpcLinkId: u(), securityGroupId: u(), namespaceId: u(), url: u() }
+                : undefined,
+    };
 }
 
 /** Runs several resolvers; their problems are thrown together. */
@@ -95,6 +120,8 @@ export const siteStep = step({
     validate: (name, a) =>
         together(
             `StaticSite "${name}"`,
+            // The further services, joined to stand-ins of the API's cluster and ingress.
+            () => validateServices(a.config.services, serviceParts(a.config, a.parts, standInJoin(a.config))),
             () =>
                 a.config.wafEnabled && resolveWebFirewallArgs(`${name}-waf`, edgeFirewallArgs(a.config, a.parts.tags)),
             () =>

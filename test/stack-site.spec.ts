@@ -228,6 +228,17 @@ describe("site wiring of the stacks", () => {
             expect(error).to.contain("replicas");
         });
 
+        it("runs each entry's Ec2Service checks in the pre-pass, before anything is registered", async () => {
+            const error = await failure({
+                "aws-webapp:services": JSON.stringify([
+                    { name: "worker", image: "x:1", healthCheckCommand: ["FOO", "true"] },
+                ]),
+            });
+            expect(error).to.contain(
+                'aws-webapp:services.0 (Ec2Service "prod-svc-worker") containerHealthCheckCommand: ["FOO","true"] is not a container health check command',
+            );
+        });
+
         it("refuses entries that clash with the API, the site or the capacity, every problem at once", async () => {
             const error = await failure({
                 "aws-webapp:services": JSON.stringify([
