@@ -1037,7 +1037,7 @@ describe("EcsEc2Service", () => {
         it("a KMS alias ARN for the secrets' keys (IAM grants kms:Decrypt on key ARNs only)", async () => {
             const alias = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:alias/app-secrets`;
             expect(await fails({ secretsKmsKeyArns: [alias] })).to.contain(
-                `secretsKmsKeyArns.0: ${JSON.stringify(alias)} is not a KMS key ARN`,
+                `secretsKmsKeyArns.0: ${JSON.stringify(alias)} is a KMS alias: pass the key ARN (arn:aws:kms:<region>:<account>:key/<id>), an alias ARN grants nothing in IAM`,
             );
             const key = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
             expect(() => resolveEcsEc2ServiceArgs("web", { ...devArgs(), secretsKmsKeyArns: [key] })).not.to.throw();

@@ -10,7 +10,7 @@ import {
     checkIdList,
     checkInt,
     defaultPhysicalName,
-    KMS_KEY_ARN,
+    isKmsKeyArn,
     SECURITY_GROUP_ID,
     SUBNET_ID,
     VPC_ID,
@@ -115,7 +115,7 @@ export function resolveCacheSettings(name: string, args: CacheArgs, project: str
     );
     if (a.kmsKeyArn !== undefined && isKnown(a.kmsKeyArn)) {
         problems.expect(
-            typeof a.kmsKeyArn === "string" && KMS_KEY_ARN.test(a.kmsKeyArn),
+            isKmsKeyArn(a.kmsKeyArn),
             "kmsKeyArn",
             a.kmsKeyArn,
             "is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",

@@ -6,7 +6,7 @@
  * about the shape of a list whose length must be known.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_RETENTION_DAYS } from "../shared/checks";
+import { isKmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays } from "../shared/checks";
 import { isKnown, Problems, show } from "../shared/validation";
 
 export { LOG_RETENTION_DAYS };
@@ -14,8 +14,8 @@ export { LOG_RETENTION_DAYS };
 export const VPC_ID = /^vpc-[0-9a-z]+$/;
 export const SUBNET_ID = /^subnet-[0-9a-z-]+$/;
 export const SECURITY_GROUP_ID = /^sg-[0-9a-z]+$/;
-/** A KMS key ARN (not an alias: IAM matches key permissions on key ARNs only). */
-export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+/** A KMS key ARN (not an alias: IAM matches key permissions on key ARNs only): the one rule, in ../shared/checks. */
+export { isKmsKeyArn };
 
 export const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
 
@@ -42,13 +42,9 @@ export function checkEnum(problems: Problems, key: string, value: unknown, value
 }
 
 export function checkLogRetention(problems: Problems, key: string, value: unknown, minimum?: number): void {
-    if (!(LOG_RETENTION_DAYS as readonly unknown[]).includes(value)) {
-        problems.expect(
-            false,
-            key,
-            value,
-            `is not a CloudWatch Logs retention: expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
-        );
+    const problem = logRetentionDays(value);
+    if (problem !== undefined) {
+        problems.expect(false, key, value, problem);
     } else if (minimum !== undefined && (value as number) < minimum) {
         problems.expect(false, key, value, `is below ${minimum}: production keeps logs at least ${minimum} days`);
     }

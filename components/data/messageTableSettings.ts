@@ -3,7 +3,7 @@
  * is collected and thrown as one ValidationError before anything is registered.
  */
 import { isKnown, Problems } from "../shared/validation";
-import { checkBoolean, checkInt, checkLogRetention, isInt, KMS_KEY_ARN } from "./inputChecks";
+import { checkBoolean, checkInt, checkLogRetention, isInt, isKmsKeyArn } from "./inputChecks";
 import type { MessageTableArgs } from "./messageTable";
 
 /** Default values of the arguments, named by their `@default` tags. */
@@ -39,7 +39,7 @@ export function resolveMessageTableSettings(name: string, args: MessageTableArgs
     }
     if (a.kmsKeyArn !== undefined && isKnown(a.kmsKeyArn)) {
         problems.expect(
-            typeof a.kmsKeyArn === "string" && KMS_KEY_ARN.test(a.kmsKeyArn),
+            isKmsKeyArn(a.kmsKeyArn),
             "kmsKeyArn",
             a.kmsKeyArn,
             "is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; an alias cannot be granted in IAM)",

@@ -9,7 +9,15 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { bool, int, isDirectory, isFile, KMS_KEY_ARN, optionalInput, oneOf, resolveOn } from "../shared/inputChecks";
+import {
+    bool,
+    int,
+    isDirectory,
+    isFile,
+    optionalKmsKeyArn,
+    oneOf,
+    resolveOn,
+} from "../shared/inputChecks";
 import type { ProblemSink } from "../shared/inputChecks";
 import { childOptions } from "../shared/moves";
 import { nameTags } from "../shared/tags";
@@ -86,7 +94,8 @@ export function resolveContainerImageArgs(name: string, args: ContainerImageArgs
             3650,
         );
         const forceDestroy = bool(p, "forceDestroy", args.forceDestroy ?? d.forceDestroy);
-        optionalInput(p, "repositoryKmsKeyArn", args.repositoryKmsKeyArn, KMS_KEY_ARN, "is not a KMS key ARN");
+        // ECR's encryption configuration resolves aliases.
+        optionalKmsKeyArn(p, "repositoryKmsKeyArn", args.repositoryKmsKeyArn, { aliases: true });
         return {
             architecture,
             buildContext,

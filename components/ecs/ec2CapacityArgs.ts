@@ -8,9 +8,8 @@ import {
     bool,
     componentName,
     int,
-    KMS_KEY_ARN,
+    optionalKmsKeyArn,
     oneOf,
-    optionalInput,
     ordered,
     requiredInput,
     resolveOn,
@@ -149,7 +148,8 @@ export function resolveEc2CapacityArgs(name: string, args: ClusterCapacityArgs, 
             args.managedTerminationProtection ?? d.managedTerminationProtection,
         );
         const rootVolumeSizeGb = int(p, "rootVolumeSizeGb", args.rootVolumeSizeGb ?? d.rootVolumeSizeGb, 30, 16384);
-        optionalInput(p, "rootVolumeKmsKeyArn", args.rootVolumeKmsKeyArn, KMS_KEY_ARN, "is not a KMS key ARN");
+        // The launch template hands it to EBS, which resolves aliases.
+        optionalKmsKeyArn(p, "rootVolumeKmsKeyArn", args.rootVolumeKmsKeyArn, { aliases: true });
         if (args.amiId !== undefined)
             p.expect(
                 typeof args.amiId === "string" && AMI_ID.test(args.amiId),

@@ -10,9 +10,8 @@ import {
     bool,
     componentName,
     int,
-    KMS_KEY_ONLY_ARN,
+    optionalKmsKeyArn,
     logRetention,
-    optionalInput,
     optionalInt,
     ordered,
     requiredInput,
@@ -275,13 +274,7 @@ function resolveTask(p: ProblemSink, args: Ec2ServiceArgs) {
     (args.secretsKmsKeyArns ?? []).forEach((k, i) =>
         // They become the Resource of the execution role's kms:Decrypt: IAM matches
         // key ARNs only, so an alias ARN would deploy and then fail every task start.
-        optionalInput(
-            p,
-            `secretsKmsKeyArns.${i}`,
-            k,
-            KMS_KEY_ONLY_ARN,
-            "is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; an alias ARN grants nothing in IAM)",
-        ),
+        optionalKmsKeyArn(p, `secretsKmsKeyArns.${i}`, k, { why: "an alias ARN grants nothing in IAM" }),
     );
     taskRoleStatements(p, args.taskRoleStatements ?? []);
     return {

@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
+import { kmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays } from "./checks";
 import { isKnown, Problems, show } from "./validation";
 
 /** Where checks record problems: a {@link Problems}, or a {@link ProblemSet} shared by a pattern and its blocks. */
@@ -70,27 +71,33 @@ export function componentName(p: ProblemSink, name: string): void {
     );
 }
 
-/** Retention values CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+/** Retention values CloudWatch Logs accepts (days): the one list, in ./checks. */
+export { LOG_RETENTION_DAYS };
 
 export const VPC_ID = /^vpc-[0-9a-z]+$/;
 export const CERTIFICATE_ARN = /^arn:aws[a-z-]*:(acm|iam):[a-z0-9-]*:\d{12}:(certificate|server-certificate)\/.+$/;
-export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/;
-/** A key ARN only (no alias): what an IAM statement on a KMS key must name. */
-export const KMS_KEY_ONLY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/;
 export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 export const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export function logRetention(p: ProblemSink, key: string, value: unknown): number {
-    p.expect(
-        (LOG_RETENTION_DAYS as readonly unknown[]).includes(value),
-        key,
-        value,
-        `is not a CloudWatch Logs retention: expected one of ${LOG_RETENTION_DAYS.join(", ")}`,
-    );
+    const problem = logRetentionDays(value);
+    if (problem !== undefined) p.add(`${key}: ${show(value)} ${problem}`);
     return value as number;
+}
+
+/**
+ * An optional KMS key reference, judged when known by the one rule of
+ * ./checks (`kmsKeyArn`: aliases only where the service resolves them).
+ */
+export function optionalKmsKeyArn(
+    p: ProblemSink,
+    key: string,
+    value: pulumi.Input<string> | undefined,
+    options: { readonly aliases?: boolean; readonly why?: string } = {},
+): void {
+    if (value === undefined || !isKnown(value)) return;
+    const problem = kmsKeyArn(options)(value);
+    if (problem !== undefined) p.add(`${key}: ${show(value)} ${problem}`);
 }
 
 export function int(p: ProblemSink, key: string, value: unknown, min: number, max: number): number {
