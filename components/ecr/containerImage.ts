@@ -9,15 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import {
-    bool,
-    int,
-    isDirectory,
-    isFile,
-    optionalKmsKeyArn,
-    oneOf,
-    resolveOn,
-} from "../shared/inputChecks";
+import { bool, int, isDirectory, isFile, optionalKmsKeyArn, oneOf, resolveOn } from "../shared/inputChecks";
 import type { ProblemSink } from "../shared/inputChecks";
 import { childOptions } from "../shared/moves";
 import { nameTags } from "../shared/tags";
