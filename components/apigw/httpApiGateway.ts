@@ -59,8 +59,20 @@ export interface HttpApiGatewayArgs {
     readonly throttlingRateLimit?: number;
     /** Request burst of the stage's routes. @default `HTTP_API_GATEWAY_DEFAULTS.throttlingBurstLimit` (200) */
     readonly throttlingBurstLimit?: number;
+    /**
+     * A JWT authorizer for the services' routes: the issuer and accepted audiences of the tokens
+     * (UserAuth's `jwtAuthorizer` output). Routes use it unless a service lists them as public.
+     * @default undefined (no authorizer: routes are open, the services check requests themselves)
+     */
+    readonly jwtAuthorizer?: pulumi.Input<HttpApiJwtAuthorizerArgs>;
     /** Tags merged into every taggable child. @default {} */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** Issuer and audiences of a JWT authorizer (API Gateway checks signature, `iss`, `exp`, and `aud` or `client_id`). */
+export interface HttpApiJwtAuthorizerArgs {
+    readonly issuer: string;
+    readonly audience: string[];
 }
 
 /** What a service needs of an HTTP API to attach to it: an {@link HttpApiGateway}, or these outputs. */
@@ -73,6 +85,8 @@ export interface HttpApiGatewayRef {
     readonly namespaceId: pulumi.Input<string>;
     /** Public URL of the API's stage. */
     readonly url: pulumi.Input<string>;
+    /** The JWT authorizer the services' routes use (unless public); undefined: none. */
+    readonly authorizerId?: pulumi.Input<string | undefined>;
 }
 
 /** Defaults and validation of {@link HttpApiGatewayArgs}; throws one error naming every bad argument (or adds to `sink`). */
@@ -116,6 +130,8 @@ export class HttpApiGateway extends pulumi.ComponentResource {
     /** Invoke URL of the `$default` stage, without a trailing slash. */
     public readonly url: pulumi.Output<string>;
     public readonly accessLogGroupName: pulumi.Output<string>;
+    /** Id of the JWT authorizer (with `jwtAuthorizer`), else undefined. */
+    public readonly authorizerId: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: HttpApiGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveHttpApiGatewayArgs(name, args);
@@ -183,7 +199,24 @@ export class HttpApiGateway extends pulumi.ComponentResource {
             child,
         );
 
+        const authorizer = args.jwtAuthorizer
+            ? new aws.apigatewayv2.Authorizer(
+                  `${name}-jwt`,
+                  {
+                      apiId: api.id,
+                      name: `${name}-jwt`,
+                      authorizerType: "JWT",
+                      identitySources: ["$request.header.Authorization"],
+                      jwtConfiguration: pulumi
+                          .output(args.jwtAuthorizer)
+                          .apply((j) => ({ issuer: j.issuer, audiences: j.audience })),
+                  },
+                  child,
+              )
+            : undefined;
+
         this.apiId = api.id;
+        this.authorizerId = authorizer ? authorizer.id.apply((i) => i as string | undefined) : pulumi.output(undefined);
         this.vpcLinkId = vpcLink.id;
         this.securityGroupId = securityGroup.id;
         this.namespaceId = namespace.id;
@@ -196,6 +229,7 @@ export class HttpApiGateway extends pulumi.ComponentResource {
             namespaceId: this.namespaceId,
             url: this.url,
             accessLogGroupName: this.accessLogGroupName,
+            authorizerId: this.authorizerId,
         });
     }
 }

@@ -187,6 +187,8 @@ function resolveTrigger(problems: Problems, t: UserAuthArgs["postConfirmation"])
         IAM_CONNECT_PREFIX,
         "an rds-db connect ARN prefix (arn:aws:rds-db:<region>:<account>:dbuser:<resource id>, PostgresDb's iamConnectArnPrefix)",
     );
+    if (t.manageDatabaseIngress !== undefined)
+        checkBoolean(problems, key("manageDatabaseIngress"), t.manageDatabaseIngress);
     if (t.databaseHost === undefined) problems.add(`${key("databaseHost")}: undefined is required: expected a host`);
     const port = t.databasePort ?? USER_AUTH_DEFAULTS.databasePort;
     if (isKnown(port)) checkInt(problems, key("databasePort"), port, 1, 65535);

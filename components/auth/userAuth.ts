@@ -2,24 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ensureFunctionBundle } from "../data/functionBundle";
 import { nameTags } from "../shared/tags";
-import { idListWhenKnown } from "../data/inputChecks";
-import { isKnown, ValidationError } from "../shared/validation";
-import {
-    issuerUrl,
-    jwksUrl,
-    lambdaTrustPolicy,
-    OAUTH_SCOPES,
-    prefixDomainHost,
-    triggerEnvironment,
-    triggerRolePolicy,
-} from "./policies";
-import {
-    type MfaMode,
-    resolveUserAuthSettings,
-    type ThreatProtection,
-    TRIGGER_SUBNETS,
-    type UserAuthSettings,
-} from "./settings";
+import { ValidationError } from "../shared/validation";
+import { issuerUrl, jwksUrl, OAUTH_SCOPES, prefixDomainHost } from "./policies";
+import { createPostConfirmationTrigger } from "./postConfirmationTrigger";
+import { type MfaMode, resolveUserAuthSettings, type ThreatProtection } from "./settings";
 
 /**
  * Where the post-confirmation trigger runs and which database it writes the
@@ -46,8 +32,14 @@ export interface PostConfirmationTriggerArgs {
      * the users table by the application's migrations; never the master user).
      */
     readonly databaseUser: string;
-    /** The database's security group: the component adds an ingress rule from the function to it. */
+    /** The database's security group: the function's egress goes to it (and, by default, an ingress rule from the function). */
     readonly databaseSecurityGroupId: pulumi.Input<string>;
+    /**
+     * Add the ingress rule from the function to the database's security group. Set false when the
+     * database component admits it itself (`PostgresDb.allowFrom(..., triggerSecurityGroupId)`).
+     * @default true
+     */
+    readonly manageDatabaseIngress?: boolean;
     /** PostgresDb's `iamConnectArnPrefix`; the function may connect as `<prefix>/<databaseUser>` only. */
     readonly iamConnectArnPrefix: pulumi.Input<string>;
     /** Table receiving the users (`table` or `schema.table`). @default "users" */
@@ -198,7 +190,7 @@ export class UserAuth extends pulumi.ComponentResource {
 
         const trigger =
             args.postConfirmation && s.trigger && bundleDir
-                ? this.trigger(name, args.postConfirmation, s, bundleDir, args.tags)
+                ? createPostConfirmationTrigger(this, name, args.postConfirmation, s, bundleDir, args.tags)
                 : undefined;
 
         const poolName = `${name}-pool`;
@@ -346,150 +338,5 @@ export class UserAuth extends pulumi.ComponentResource {
             triggerSecurityGroupId: this.triggerSecurityGroupId,
             triggerLogGroupName: this.triggerLogGroupName,
         });
-    }
-
-    /** The post-confirmation function with its security group, log group and least-privilege role. */
-    private trigger(
-        name: string,
-        t: PostConfirmationTriggerArgs,
-        s: UserAuthSettings,
-        bundleDir: string,
-        callerTags: UserAuthArgs["tags"],
-    ) {
-        const child = { parent: this };
-        const tags = (n: string) => nameTags(n, callerTags);
-        const settings = s.trigger as NonNullable<UserAuthSettings["trigger"]>;
-        const account = aws.getCallerIdentityOutput({}, child).accountId;
-        const partition = aws.getPartitionOutput({}, child).partition;
-        const region = aws.getRegionOutput({}, child).region;
-        const port = pulumi.output(t.databasePort ?? 5432);
-        const subnetIds = isKnown(t.subnetIds)
-            ? [...t.subnetIds]
-            : pulumi
-                  .output(t.subnetIds)
-                  .apply((ids) =>
-                      idListWhenKnown(`UserAuth "${name}"`, "postConfirmation.subnetIds", ids, TRIGGER_SUBNETS),
-                  );
-
-        const sgName = `${name}-trigger-sg`;
-        const securityGroup = new aws.ec2.SecurityGroup(
-            sgName,
-            {
-                namePrefix: `${name}-trigger-`,
-                description: `Post-confirmation trigger of ${name}: PostgreSQL to the database only`,
-                vpcId: t.vpcId,
-                revokeRulesOnDelete: true,
-                tags: tags(sgName),
-            },
-            child,
-        );
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-trigger-to-db`,
-            {
-                securityGroupId: securityGroup.id,
-                referencedSecurityGroupId: t.databaseSecurityGroupId,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                description: "PostgreSQL to the database",
-                tags: tags(`${name}-trigger-to-db`),
-            },
-            child,
-        );
-        const dbIngress = new aws.vpc.SecurityGroupIngressRule(
-            `${name}-db-from-trigger`,
-            {
-                securityGroupId: t.databaseSecurityGroupId,
-                referencedSecurityGroupId: securityGroup.id,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                description: `PostgreSQL from the ${name} post-confirmation trigger`,
-                tags: tags(`${name}-db-from-trigger`),
-            },
-            child,
-        );
-
-        const logName = `${name}-trigger-logs`;
-        const logGroup = new aws.cloudwatch.LogGroup(
-            logName,
-            {
-                name: `/aws/lambda/${pulumi.getProject()}-${pulumi.getStack()}/${name}-post-confirmation`,
-                retentionInDays: s.logRetentionDays,
-                tags: tags(logName),
-            },
-            { ...child, deleteBeforeReplace: true },
-        );
-
-        const roleName = `${name}-trigger-role`;
-        const role = new aws.iam.Role(
-            roleName,
-            {
-                description: `Execution role of the ${name} post-confirmation trigger`,
-                assumeRolePolicy: account.apply((a) => JSON.stringify(lambdaTrustPolicy(a))),
-                tags: tags(roleName),
-            },
-            child,
-        );
-        const rolePolicy = new aws.iam.RolePolicy(
-            `${name}-trigger-policy`,
-            {
-                role: role.id,
-                policy: pulumi
-                    .all([partition, region, account, t.iamConnectArnPrefix, logGroup.arn, subnetIds, securityGroup.id])
-                    .apply(([p, r, a, prefix, logGroupArn, subnetIds, sgId]) =>
-                        JSON.stringify(
-                            triggerRolePolicy({
-                                partition: p,
-                                region: r,
-                                accountId: a,
-                                iamConnectArnPrefix: prefix,
-                                databaseUser: settings.databaseUser,
-                                logGroupArn,
-                                subnetIds,
-                                securityGroupId: sgId,
-                            }),
-                        ),
-                    ),
-            },
-            child,
-        );
-
-        const fnName = `${name}-post-confirmation`;
-        const fn = new aws.lambda.Function(
-            fnName,
-            {
-                description: `Inserts confirmed users of ${name} into PostgreSQL (Cognito post-confirmation)`,
-                role: role.arn,
-                runtime: aws.lambda.Runtime.NodeJS22dX,
-                handler: "index.handler",
-                code: new pulumi.asset.FileArchive(bundleDir),
-                architectures: ["arm64"],
-                memorySize: 256,
-                // Cognito waits 5 s for a trigger.
-                timeout: 5,
-                vpcConfig: { subnetIds, securityGroupIds: [securityGroup.id] },
-                environment: {
-                    variables: pulumi.all([t.databaseHost, port, t.databaseName]).apply(([host, p, database]) =>
-                        triggerEnvironment({
-                            host,
-                            port: p,
-                            database,
-                            user: settings.databaseUser,
-                            usersTable: settings.usersTable,
-                        }),
-                    ),
-                },
-                loggingConfig: {
-                    logFormat: "JSON",
-                    logGroup: logGroup.name,
-                    applicationLogLevel: "INFO",
-                    systemLogLevel: "WARN",
-                },
-                tags: tags(fnName),
-            },
-            { ...child, dependsOn: [logGroup, rolePolicy, dbIngress] },
-        );
-        return { fn, role, securityGroup, logGroup };
     }
 }

@@ -176,7 +176,11 @@ export function attachToLoadBalancer(
 export function attachToHttpApi(
     i: AttachmentInputs,
     api: HttpApiGatewayRef,
-    route: { readonly routeKeys: readonly string[]; readonly discoveryName: string },
+    route: {
+        readonly routeKeys: readonly string[];
+        readonly publicRouteKeys: readonly string[];
+        readonly discoveryName: string;
+    },
 ): Ingress {
     const tags = (n: string) => nameTags(n, i.tags);
     connectIngressToService({
@@ -220,11 +224,35 @@ export function attachToHttpApi(
         },
         i.opts,
     );
+    // With the gateway's JWT authorizer the routes require a valid token; public ones never do.
+    const authorizerId = pulumi.output(api.authorizerId);
+    const authorized = {
+        authorizationType: authorizerId.apply((id) => (id ? "JWT" : "NONE")),
+        authorizerId: authorizerId.apply((id) => id ?? undefined),
+    } as { authorizationType: pulumi.Output<string>; authorizerId: pulumi.Output<string> };
     route.routeKeys.forEach(
         (routeKey, k) =>
             new aws.apigatewayv2.Route(
                 k === 0 ? `${i.name}-route` : `${i.name}-route-${k}`,
-                { apiId: api.apiId, routeKey, target: pulumi.interpolate`integrations/${integration.id}` },
+                {
+                    apiId: api.apiId,
+                    routeKey,
+                    target: pulumi.interpolate`integrations/${integration.id}`,
+                    ...(api.authorizerId !== undefined ? authorized : {}),
+                },
+                i.opts,
+            ),
+    );
+    route.publicRouteKeys.forEach(
+        (routeKey, k) =>
+            new aws.apigatewayv2.Route(
+                `${i.name}-public-route-${k}`,
+                {
+                    apiId: api.apiId,
+                    routeKey,
+                    target: pulumi.interpolate`integrations/${integration.id}`,
+                    authorizationType: "NONE",
+                },
                 i.opts,
             ),
     );

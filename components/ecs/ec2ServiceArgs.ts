@@ -75,8 +75,10 @@ export interface LoadBalancerAttachment {
 export interface HttpApiAttachment {
     /** The HTTP API (an HttpApiGateway, or its outputs). */
     readonly gateway: HttpApiGatewayRef;
-    /** Route keys sent to this service, e.g. `["ANY /api/{proxy+}"]`. @default `EC2_SERVICE_DEFAULTS.routeKeys` (["$default"]) */
+    /** Route keys sent to this service, e.g. `["ANY /api/{proxy+}"]` (behind the gateway's JWT authorizer, when it has one). @default `EC2_SERVICE_DEFAULTS.routeKeys` (["$default"]) */
     readonly routeKeys?: string[];
+    /** Route keys sent to this service without the gateway's authorizer, e.g. `["GET /api/health"]`. @default [] */
+    readonly publicRouteKeys?: string[];
     /** Name of the Cloud Map service (unique in the namespace; a DNS label). @default the component name */
     readonly discoveryName?: string;
     /**
@@ -375,7 +377,8 @@ function resolveIngress(p: ProblemSink, name: string, args: Ec2ServiceArgs) {
                 "healthCheckGracePeriodSeconds: is set but applies to load-balanced services only: expected it unset without loadBalancer",
             );
     }
-    let route: { routeKeys: string[]; discoveryName: string; keepAlive: boolean } | undefined;
+    let route:
+        { routeKeys: string[]; publicRouteKeys: string[]; discoveryName: string; keepAlive: boolean } | undefined;
     if (api !== undefined) {
         requiredObject(p, "httpApi.gateway", api.gateway, ["apiId", "vpcLinkId", "securityGroupId", "namespaceId"]);
         const routeKeys =
@@ -390,10 +393,22 @@ function resolveIngress(p: ProblemSink, name: string, args: Ec2ServiceArgs) {
                   );
         if (api.routeKeys !== undefined && routeKeys.length === 0)
             p.add("httpApi.routeKeys: is empty: expected at least one route key");
+        const publicRouteKeys =
+            api.publicRouteKeys === undefined
+                ? []
+                : stringList(
+                      p,
+                      "httpApi.publicRouteKeys",
+                      api.publicRouteKeys,
+                      ROUTE_KEY,
+                      'a route key such as "GET /api/health"',
+                  );
+        for (const k of publicRouteKeys.filter((k) => routeKeys.includes(k)))
+            p.add(`httpApi.publicRouteKeys: "${k}" is also in routeKeys: expected each route key once`);
         const discoveryName = api.discoveryName ?? name;
         p.expect(DNS_LABEL.test(discoveryName), "httpApi.discoveryName", discoveryName, "is not a DNS label");
         const keepAlive = bool(p, "httpApi.keepAlive", api.keepAlive ?? true);
-        route = { routeKeys, discoveryName, keepAlive };
+        route = { routeKeys, publicRouteKeys, discoveryName, keepAlive };
     }
     return { deregistrationDelaySeconds, rule, route };
 }

@@ -130,6 +130,7 @@ export function serviceArgsOf(args: EcsEc2ServiceArgs, ingress: IngressMode, w: 
                 ? {
                       gateway: w.httpApi,
                       routeKeys: args.routeKeys,
+                      publicRouteKeys: args.publicRouteKeys,
                       discoveryName: PATTERN_DISCOVERY_NAME,
                       keepAlive: args.vpcLinkKeepAlive,
                   }
@@ -183,6 +184,7 @@ export function gatewayArgsOf(args: EcsEc2ServiceArgs) {
         vpcId: args.vpcId,
         subnetIds: args.serviceSubnetIds,
         logRetentionDays: args.logRetentionDays,
+        jwtAuthorizer: args.httpApiJwtAuthorizer,
         tags: args.tags,
     };
 }

@@ -5,7 +5,11 @@
  * argument, by the pattern's names, before anything is registered.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { resolveHttpApiGatewayArgs, type HttpApiGatewayRef } from "../apigw/httpApiGateway";
+import {
+    resolveHttpApiGatewayArgs,
+    type HttpApiGatewayRef,
+    type HttpApiJwtAuthorizerArgs,
+} from "../apigw/httpApiGateway";
 import { resolveContainerImageArgs } from "../ecr/containerImage";
 import { resolveEcsClusterArgs, type EcsClusterRef } from "../ecs/cluster";
 import type { TaskRoleStatement } from "../ecs/containerChecks";
@@ -250,13 +254,20 @@ export interface EcsEc2ServiceArgs {
     readonly listenerRule?: ListenerRuleArgs;
     /** An existing HTTP API to join (ingress "httpApi"): the service adds its Cloud Map service and routes. @default an HTTP API of its own */
     readonly httpApi?: HttpApiGatewayRef;
-    /** Route keys of the service on the HTTP API. @default ["$default"] */
+    /** Route keys of the service on the HTTP API (behind its JWT authorizer, when it has one). @default ["$default"] */
     readonly routeKeys?: string[];
     /**
      * Ingress "httpApi": a daily GET of `healthCheckPath` through the API keeps its VPC link active (API
      * Gateway makes a link INACTIVE after 60 days without traffic). Under 0.01 USD a month. @default true
      */
     readonly vpcLinkKeepAlive?: boolean;
+    /** Route keys of the service on the HTTP API that need no token (health checks, public reads). @default [] */
+    readonly publicRouteKeys?: string[];
+    /**
+     * JWT authorizer of the pattern's own HTTP API (UserAuth's `jwtAuthorizer`): `routeKeys` require a
+     * valid token, `publicRouteKeys` do not. @default undefined (no authorizer)
+     */
+    readonly httpApiJwtAuthorizer?: pulumi.Input<HttpApiJwtAuthorizerArgs>;
 
     /** Tags merged into every taggable child. @default {} */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;

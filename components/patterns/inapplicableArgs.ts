@@ -62,6 +62,9 @@ export function refuseInapplicable(p: ProblemSet, args: EcsEc2ServiceArgs, ingre
         if (args.routeKeys !== undefined) p.add(`routeKeys: is set but applies to ingress "httpApi" only`);
         if (args.vpcLinkKeepAlive !== undefined)
             p.add(`vpcLinkKeepAlive: is set but applies to ingress "httpApi" only (an ALB has no VPC link)`);
+        if (args.publicRouteKeys !== undefined) p.add(`publicRouteKeys: is set but applies to ingress "httpApi" only`);
+        if (args.httpApiJwtAuthorizer !== undefined)
+            p.add(`httpApiJwtAuthorizer: is set but applies to ingress "httpApi" only`);
         return;
     }
     if (args.loadBalancer !== undefined)
