@@ -10,6 +10,11 @@ import {
     imdsv2Required,
 } from "./rules/compute";
 import { rdsBackupsEnabled, rdsMultiAzInProduction, rdsPrivateAndEncrypted } from "./rules/database";
+import {
+    cognitoBrowserClientWithoutSecret,
+    cognitoNoImplicitGrant,
+    cognitoProductionDeletionProtection,
+} from "./rules/auth";
 import { dynamodbPointInTimeRecovery, dynamodbTableEncrypted } from "./rules/dynamodb";
 import { noIamWildcardAdmin } from "./rules/iam";
 import { kmsKeyRotation } from "./rules/kms";
@@ -52,6 +57,9 @@ export const policies: Policies = [
     efsEncrypted,
     dynamodbPointInTimeRecovery,
     streamConsumerFailureDestination,
+    cognitoNoImplicitGrant,
+    cognitoBrowserClientWithoutSecret,
+    cognitoProductionDeletionProtection,
 ];
 
 /** The pack's arguments: every policy mandatory (a violation fails preview and up). */

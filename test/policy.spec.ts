@@ -229,6 +229,17 @@ const T = {
     table: "aws:dynamodb/table:Table",
     mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
     efs: "aws:efs/fileSystem:FileSystem",
+    pool: "aws:cognito/userPool:UserPool",
+    client: "aws:cognito/userPoolClient:UserPoolClient",
+};
+
+/** The SPA client UserAuth makes: public, code flow, callbacks. */
+const SPA_CLIENT = {
+    userPoolId: "us-east-1_x",
+    generateSecret: false,
+    allowedOauthFlowsUserPoolClient: true,
+    allowedOauthFlows: ["code"],
+    callbackUrls: ["https://app.example.com/"],
 };
 
 const ADMIN = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
@@ -247,6 +258,24 @@ const LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer
  * a message that says what is wrong. Every policy of the pack has one.
  */
 const BAD: { policy: string; what: string; views: ResourceView[]; message: RegExp }[] = [
+    {
+        policy: "cognito-no-implicit-grant",
+        what: "an app client allowing the implicit grant",
+        views: [res(T.client, "spa", { ...SPA_CLIENT, allowedOauthFlows: ["code", "implicit"] })],
+        message: /allowedOauthFlows includes "implicit"/,
+    },
+    {
+        policy: "cognito-browser-client-no-secret",
+        what: "a browser client with a client secret",
+        views: [res(T.client, "spa", { ...SPA_CLIENT, generateSecret: true })],
+        message: /generateSecret is true on a browser client/,
+    },
+    {
+        policy: "cognito-production-deletion-protection",
+        what: "a production user pool without deletion protection",
+        views: [res(T.pool, "pool", { deletionProtection: "INACTIVE" }, "prod")],
+        message: /deletionProtection must be "ACTIVE"/,
+    },
     {
         policy: "no-internet-ingress-except-web",
         what: "SSH open to the internet (inline rule)",
@@ -517,6 +546,27 @@ const BAD: { policy: string; what: string; views: ResourceView[]; message: RegEx
 /** Secure counterparts: what the stacks do must pass. */
 const GOOD: { policy: string; what: string; views: ResourceView[] }[] = [
     {
+        policy: "cognito-no-implicit-grant",
+        what: "the SPA client (code flow only)",
+        views: [res(T.client, "spa", SPA_CLIENT)],
+    },
+    {
+        policy: "cognito-browser-client-no-secret",
+        what: "a public SPA client, and a machine client with a secret (client credentials, no callbacks)",
+        views: [
+            res(T.client, "spa", SPA_CLIENT),
+            res(T.client, "m2m", { generateSecret: true, allowedOauthFlows: ["client_credentials"] }),
+        ],
+    },
+    {
+        policy: "cognito-production-deletion-protection",
+        what: "a protected production pool and an unprotected dev pool",
+        views: [
+            res(T.pool, "pool", { deletionProtection: "ACTIVE" }, "prod"),
+            res(T.pool, "pool", { deletionProtection: "INACTIVE" }, "dev"),
+        ],
+    },
+    {
         policy: "no-internet-ingress-except-web",
         what: "443 and 80 from the internet, the rest from groups",
         views: [
@@ -725,6 +775,13 @@ describe("policy pack (CrossGuard)", () => {
                 if (stack === "prod" && recording.ofType(T.rds).length > 0) {
                     expect(applied).to.include("production-deletion-protection");
                 }
+                if (recording.ofType(T.client).length > 0) {
+                    expect([...applied]).to.include.members([
+                        "cognito-no-implicit-grant",
+                        "cognito-browser-client-no-secret",
+                    ]);
+                }
+                if (stack === "prod") expect(applied).to.include("cognito-production-deletion-protection");
             });
         }
     });
