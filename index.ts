@@ -19,6 +19,9 @@ export = async () => {
         vpcId: environment.vpcId,
         clusterName: environment.clusterName,
         repositoryUrl: environment.repositoryUrl,
+        authIssuer: environment.authIssuer,
+        authClientId: environment.authClientId,
+        authLoginUrl: environment.authLoginUrl,
         idleMonthlyCostUsd: environment.idleMonthlyCostUsd,
     };
 };

@@ -25,6 +25,7 @@ import { COMPONENT_TAG_KEYS, tagProblems } from "../components/shared/tags";
 import { Problems, show, ValidationError } from "../components/shared/validation";
 import { baseError, withCheck } from "../components/shared/zodCheck";
 import { capacityProblems, spendingProblems } from "./capacityRules";
+import { authKeys, authProblems } from "./authConfig";
 import { SITE_CONFIG_SHAPE, siteProblems } from "./siteConfig";
 import { zoneNameProblems } from "./zones";
 
@@ -253,6 +254,8 @@ export const environmentSchema = z
             .default({})
             .describe("Tags added to every taggable resource."),
         ...deployAccessKeys,
+        // --- sign-in: the Cognito user pool (stacks/authConfig.ts) ---
+        ...authKeys,
     })
     .strict();
 
@@ -395,6 +398,7 @@ export function checkEnvironmentConfig(
     for (const line of capacityProblems(c, key)) problems.add(line);
     for (const line of spendingProblems(c, idleMonthlyCostUsd, key)) problems.add(line);
     for (const line of siteProblems(c, key)) problems.add(line);
+    for (const line of authProblems(c, key)) problems.add(line);
     if (c.ingress === "httpApi") {
         problems.expect(
             c.domainName === undefined,

@@ -31,6 +31,10 @@ export interface EnvironmentOutputs {
     readonly vpcId: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
     readonly repositoryUrl: pulumi.Output<string>;
+    /** Sign-in: the OIDC issuer, the web app's client id and the managed login pages (stacks/auth.ts). */
+    readonly authIssuer: pulumi.Output<string>;
+    readonly authClientId: pulumi.Output<string>;
+    readonly authLoginUrl: pulumi.Output<string>;
     /** Idle monthly cost (USD) of the committed configuration, from `npm run plan`. */
     readonly idleMonthlyCostUsd: number | undefined;
 }
@@ -49,6 +53,9 @@ function outputsOf(refs: Refs, config: EnvironmentConfig): EnvironmentOutputs {
         vpcId: refs.vpc.vpcId,
         clusterName: refs.service.clusterName,
         repositoryUrl: refs.service.repositoryUrl,
+        authIssuer: refs.auth.issuerUrl,
+        authClientId: refs.auth.clientId,
+        authLoginUrl: refs.auth.loginBaseUrl,
         idleMonthlyCostUsd: plannedIdleMonthlyCostUsd(config.stack),
     };
 }

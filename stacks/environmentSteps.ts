@@ -10,6 +10,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { authAppEnvironment, authServiceArgs } from "./auth";
 import {
     AppSecret,
     type BillingAlarm,
@@ -237,6 +238,7 @@ export const serviceStep = step({
                 RENDERS_PREFIX: images.rendersPrefix,
                 MAX_UPLOAD_BYTES: String(images.maxUploadBytes),
                 ...messagingEnvironment(refs, c),
+                ...authAppEnvironment(refs.auth),
             },
             secrets: {
                 DB_SECRET: db.masterUserSecretArn,
@@ -274,6 +276,7 @@ export const serviceStep = step({
                   }
                 : {}),
             forceDestroy: !prod(c),
+            ...authServiceArgs(c, refs.auth),
             tags: environmentTags(c),
         };
     },

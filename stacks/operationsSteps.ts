@@ -18,6 +18,7 @@ import {
     vpcStep,
 } from "./environmentSteps";
 import { cacheStep, messagesStep } from "./messaging";
+import { authStep } from "./auth";
 import { sitePrepStep, siteStep } from "./siteSteps";
 import { step, type Step } from "./steps";
 
@@ -122,6 +123,7 @@ export const CORE_STEPS: readonly Step<any, any, any>[] = [
     dbStep,
     messagesStep,
     cacheStep,
+    authStep,
     serviceStep,
     siteStep,
     billingStep,

@@ -1,6 +1,7 @@
 import { mocksReady } from "./harness/mocks";
 import { internetIngress } from "./harness/baseline";
 import { evaluateStack, StackEvaluation } from "./harness/stack";
+import { A, authBaseline } from "./harness/stackAuth";
 import { baseline, containerOf, T, taskRoleStatements } from "./harness/stackBaseline";
 import { expect } from "chai";
 
@@ -11,7 +12,33 @@ describe("dev stack through index.ts", () => {
     before(async () => {
         dev = await evaluateStack("dev");
     });
+    authBaseline(() => dev, false);
     baseline("dev", () => dev, 7);
+
+    it("puts the pool's JWT authorizer on the API's routes, except health and the renditions read", () => {
+        const rec = dev.recording;
+        const authorizer = rec.one(A.authorizer);
+        expect(authorizer.inputs).to.deep.include({
+            authorizerType: "JWT",
+            identitySources: ["$request.header.Authorization"],
+        });
+        const env = Object.fromEntries(
+            JSON.parse(rec.one(T.task).inputs.containerDefinitions)[0].environment.map((e: any) => [e.name, e.value]),
+        );
+        expect(authorizer.inputs.jwtConfiguration).to.deep.equal({
+            issuer: env.AUTH_ISSUER,
+            audiences: [env.AUTH_CLIENT_ID],
+        });
+        const routes = Object.fromEntries(
+            rec.ofType(A.route).map((r) => [r.inputs.routeKey, [r.inputs.authorizationType, r.inputs.authorizerId]]),
+        );
+        expect(routes).to.deep.equal({
+            $default: ["JWT", authorizer.state.id ?? authorizer.id],
+            "GET /api/health": ["NONE", undefined],
+            "GET /api/health/db": ["NONE", undefined],
+            "GET /api/images/{uploadId}": ["NONE", undefined],
+        });
+    });
 
     it("uses the cheap ingress: HTTP API + VPC link, no load balancer, no WAF", () => {
         const rec = dev.recording;

@@ -1,5 +1,6 @@
 import { mocksReady, Registration } from "./harness/mocks";
 import { evaluateStack, StackEvaluation } from "./harness/stack";
+import { A, authBaseline } from "./harness/stackAuth";
 import { baseline, T } from "./harness/stackBaseline";
 import { expect } from "chai";
 
@@ -10,7 +11,16 @@ describe("prod stack through index.ts", () => {
     before(async () => {
         prod = await evaluateStack("prod");
     });
+    authBaseline(() => prod, true);
     baseline("prod", () => prod, 30);
+
+    it("checks tokens in the application: no API Gateway authorizer; the pool is protected from deletion", () => {
+        const rec = prod.recording;
+        expect(rec.ofType(A.authorizer)).to.be.empty;
+        const pool = rec.one(A.pool);
+        expect(pool.inputs.deletionProtection).to.equal("ACTIVE");
+        expect(pool.protect && pool.retainOnDelete, "pulumi protect and retainOnDelete").to.equal(true);
+    });
 
     it("has a Multi-AZ database with deletion protection, protected from pulumi destroy", () => {
         const db: Registration = prod.recording.one(T.rds);

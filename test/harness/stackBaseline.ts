@@ -73,7 +73,7 @@ export function baseline(stack: string, get: () => StackEvaluation, minRetention
         expect(bucketsNotBlocked(rec)).to.deep.equal([]);
     });
 
-    it("the database is private, encrypted, in the isolated subnets and admits only the service", () => {
+    it("the database is private, encrypted, in the isolated subnets and admits only the service and the sign-up trigger", () => {
         const rec = get().recording;
         const db = database(rec);
         expect(db.publiclyAccessible).to.deep.equal([false]);
@@ -84,9 +84,11 @@ export function baseline(stack: string, get: () => StackEvaluation, minRetention
         expect(subnetGroup.inputs.subnetIds.every((id: string) => id.startsWith("subnet-isolated-"))).to.equal(true);
         const dbSg = rec.ofType(T.sg).find((sg) => db.inputs.vpcSecurityGroupIds.includes(sg.id))!;
         const serviceSg = rec.ofType(T.sg).find((sg) => sg.name.endsWith("-web-service-sg"))!;
+        const triggerSg = rec.ofType(T.sg).find((sg) => sg.name.endsWith("-auth-trigger-sg"))!;
         const rules = rec.ofType(T.ingressRule).filter((r) => r.inputs.securityGroupId === dbSg.id);
         expect(rules.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort])).to.deep.equal([
             [serviceSg.id, 5432],
+            [triggerSg.id, 5432],
         ]);
     });
 
