@@ -15,6 +15,7 @@ import { execFileSync } from "child_process";
 import * as net from "net";
 import * as path from "path";
 import { startApi, type LocalApi } from "./localSystem/api";
+import { startOidc } from "./localSystem/oidc";
 import { createMessageTable, startDynamo, startMessageStream, type LocalDynamo } from "./localSystem/dynamo";
 import { startPostgres, type LocalPostgres } from "./localSystem/postgres";
 import { RedisServer } from "./localSystem/redis";
@@ -52,6 +53,8 @@ export interface LocalSystem {
     readonly url: string;
     readonly apiUrl: string;
     readonly storageUrl: string;
+    /** The local OpenID provider (issuer URL). */
+    readonly issuerUrl: string;
     readonly databasePort: number;
     readonly dynamoUrl: string;
     /** The cache's URL when started with `cache`. */
@@ -115,15 +118,28 @@ export async function startLocal(o: LocalOptions): Promise<LocalSystem> {
             stops.push(() => redis.stop());
             cacheUrl = redis.url;
         }
+        // An OpenID provider in place of Cognito (localSystem/oidc.ts): the API verifies its tokens.
+        const oidc = await startOidc(0, site.origin, o.log);
+        stops.push(() => oidc.stop());
         o.log("starting the API…");
-        const env = { ...apiEnvironment(pg, storage, { endpoint: dynamo.endpoint, tableName }, cacheUrl), ...o.apiEnv };
+        const env = {
+            ...apiEnvironment(pg, storage, { endpoint: dynamo.endpoint, tableName }, cacheUrl),
+            ...oidc.apiEnvironment,
+            ...o.apiEnv,
+        };
         const api: LocalApi = await startApi(await freePort(), env, o.log);
         stops.push(() => api.stop());
-        site.route({ api: api.url, storage: storage.endpoint, bucket: storage.bucket });
+        site.route({
+            api: api.url,
+            storage: storage.endpoint,
+            bucket: storage.bucket,
+            auth: { issuer: oidc.issuer, clientId: oidc.clientId },
+        });
         return {
             url: `${site.origin}/`,
             apiUrl: api.url,
             storageUrl: storage.endpoint,
+            issuerUrl: oidc.issuer,
             databasePort: pg.port,
             dynamoUrl: dynamo.endpoint,
             ...(cacheUrl ? { cacheUrl } : {}),
@@ -170,6 +186,7 @@ async function main(): Promise<void> {
     log(
         `(API ${system.apiUrl}, S3 ${system.storageUrl}, PostgreSQL 127.0.0.1:${system.databasePort}, DynamoDB ${system.dynamoUrl}${system.cacheUrl ? `, cache ${system.cacheUrl}` : ""}; Ctrl-C stops everything)`,
     );
+    log(`Sign-in: the local OpenID provider ${system.issuerUrl} (any email and a password of 8+ characters)`);
 }
 
 if (require.main === module) {

@@ -37,6 +37,8 @@ export interface Upstreams {
     /** `http://127.0.0.1:<port>` of the S3 server. */
     readonly storage: string;
     readonly bucket: string;
+    /** The OpenID provider the page signs in with (served to it as /auth.json). */
+    readonly auth?: { readonly issuer: string; readonly clientId: string };
 }
 
 export interface LocalSite {
@@ -73,6 +75,13 @@ export async function startSite(o: SiteOptions): Promise<LocalSite> {
         const url = new URL(req.url ?? "/", "http://local");
         if (!upstreams) {
             res.writeHead(503, { "Content-Type": "text/plain" }).end("starting");
+            return;
+        }
+        if (url.pathname === "/auth.json" && upstreams.auth) {
+            // What the deployed site publishes from the stack's authIssuer and authClientId outputs.
+            const body = JSON.stringify({ issuer: upstreams.auth.issuer, clientId: upstreams.auth.clientId });
+            res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache", ...headers });
+            res.end(req.method === "HEAD" ? undefined : body);
             return;
         }
         if (url.pathname.startsWith("/api/") || url.pathname === "/api") {
@@ -128,7 +137,9 @@ export async function startSite(o: SiteOptions): Promise<LocalSite> {
         route(u) {
             upstreams = u;
             // The distribution's headers, HSTS aside (plain HTTP on loopback); uploads go to the S3 server.
-            headers = securityHeaders(contentSecurityPolicy({ connectSources: [u.storage] }), undefined);
+            // The page also talks to the OpenID provider (discovery, token endpoint).
+            const connectSources = [u.storage, ...(u.auth ? [new URL(u.auth.issuer).origin] : [])];
+            headers = securityHeaders(contentSecurityPolicy({ connectSources }), undefined);
         },
         async stop() {
             await new Promise<void>((resolve) => {

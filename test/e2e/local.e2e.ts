@@ -73,7 +73,7 @@ describe("npm run local", function () {
             const timer = setTimeout(() => reject(new Error(`no URL after 120 s:\n${output}`)), 120_000);
             const check = () => {
                 const m =
-                    /open (http:\/\/127\.0\.0\.1:(\d+)\/)\n\(API http:\/\/127\.0\.0\.1:(\d+), S3 http:\/\/127\.0\.0\.1:(\d+), PostgreSQL 127\.0\.0\.1:(\d+), DynamoDB http:\/\/127\.0\.0\.1:(\d+);/.exec(
+                    /open (http:\/\/127\.0\.0\.1:(\d+)\/)\n\(API http:\/\/127\.0\.0\.1:(\d+), S3 http:\/\/127\.0\.0\.1:(\d+), PostgreSQL 127\.0\.0\.1:(\d+), DynamoDB http:\/\/127\.0\.0\.1:(\d+)[^\n]*\nSign-in: the local OpenID provider http:\/\/127\.0\.0\.1:(\d+) /.exec(
                         output,
                     );
                 if (m) {
@@ -90,6 +90,8 @@ describe("npm run local", function () {
         expect(page.status).to.equal(200);
         expect(await page.text()).to.include("<title>aws-webapp</title>");
         expect((await fetch(`${url}api/health`)).status).to.equal(200);
+        // An anonymous call to a protected route is refused.
+        expect((await fetch(`${url}api/users`)).status).to.equal(401);
         for (const port of ports) expect(await portOpen(port), `port ${port} open while running`).to.equal(true);
         const pids = descendants(child.pid!);
         expect(pids.length, "the API and PostgreSQL run as child processes").to.be.at.least(3);

@@ -3,7 +3,9 @@
  * (embedded PostgreSQL, s3rver with the resize handler on its events, the
  * API, the built frontend served with the distribution's headers) started
  * in-process by startLocal, and headless Chromium using the page as a person
- * would: create a user, upload a real JPEG, see the three renditions.
+ * would: sign in at the local OpenID provider (code + PKCE), create the
+ * user's record, upload a real JPEG, see the three renditions; an anonymous
+ * call to the API is refused.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -41,6 +43,7 @@ describe("the web app in headless Chromium against the local system", function (
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-site-"));
     const jpeg = path.join(work, "mountain view.jpg");
     const logs: string[] = [];
+    const email = `ada.${Date.now()}@example.com`;
 
     before(async function () {
         this.timeout(300_000);
@@ -87,8 +90,34 @@ describe("the web app in headless Chromium against the local system", function (
         await page.getByRole("heading", { name: "Users" }).waitFor();
     });
 
-    it("creates a user through the form and lists it", async () => {
-        const email = `ada.${Date.now()}@example.com`;
+    it("refuses an anonymous call to the API, and offers to sign in", async () => {
+        const anonymous = await fetch(`${system.url}api/users`);
+        expect(anonymous.status).to.equal(401);
+        expect(anonymous.headers.get("www-authenticate")).to.match(/^Bearer/);
+        expect(((await anonymous.json()) as { error: string }).error).to.equal("unauthorized");
+        await page.getByRole("button", { name: "Sign in" }).waitFor();
+    });
+
+    it("signs in at the OpenID provider with the code flow and PKCE, and comes back signed in", async () => {
+        const authorize: string[] = [];
+        page.on("request", (r) => {
+            if (r.url().startsWith(system.issuerUrl) && new URL(r.url()).pathname === "/auth") authorize.push(r.url());
+        });
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.getByRole("heading", { name: "Sign in" }).waitFor();
+        expect(page.url().startsWith(system.issuerUrl), page.url()).to.equal(true);
+        await page.getByLabel("Email").fill(email);
+        await page.getByLabel("Password").fill("correct horse battery");
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.locator("#auth-status", { hasText: `Signed in as ${email}.` }).waitFor({ timeout: 30_000 });
+        expect(page.url(), "the code is gone from the address bar").to.equal(system.url);
+        const q = new URL(authorize[0]).searchParams;
+        expect(q.get("response_type")).to.equal("code");
+        expect(q.get("code_challenge_method")).to.equal("S256");
+        expect(q.get("code_challenge")).to.match(/^[A-Za-z0-9_-]{43}$/);
+    });
+
+    it("creates the user's record through the form and lists it", async () => {
         await page.getByLabel("Name").fill("Ada Lovelace");
         await page.getByLabel("Email").fill(email);
         await page.getByRole("button", { name: "Create user" }).click();

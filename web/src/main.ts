@@ -2,6 +2,7 @@
 // in api.ts, userForm.ts, uploadForm.ts and poll.ts (unit-tested in test/web.spec.ts).
 import "./style.css";
 import { ApiError, createApi, createRequest, type ApiOptions, type User } from "./api";
+import { createSession, loadAuthConfig, type Session } from "./auth";
 import { messagesApi } from "./messages";
 import { mountMessages } from "./messagesView";
 import { pollImage, PollTimeout } from "./poll";
@@ -9,7 +10,9 @@ import { renderRenditions, renderUsers, say } from "./render";
 import { checkFile } from "./uploadForm";
 import { validateUser } from "./userForm";
 
-const apiOptions: ApiOptions = {};
+// Sign-in (OIDC code + PKCE) against the issuer /auth.json names; the API gets its access token.
+let session: Session | undefined;
+const apiOptions: ApiOptions = { accessToken: async () => session?.accessToken() };
 const api = createApi(apiOptions);
 
 const $ = <T extends HTMLElement>(id: string) => {
@@ -127,6 +130,41 @@ uploadForm.addEventListener("submit", async (event) => {
     }
 });
 
-void refreshUsers();
+const authStatus = $("auth-status");
+const signIn = $<HTMLButtonElement>("sign-in");
+const signOut = $<HTMLButtonElement>("sign-out");
+signIn.addEventListener("click", () => void session?.signIn());
+signOut.addEventListener("click", () => session?.signOut());
+
+async function start(): Promise<void> {
+    try {
+        const config = await loadAuthConfig((input, init) => fetch(input, init));
+        if (config) {
+            session = await createSession({
+                config,
+                fetch: (input, init) => fetch(input, init),
+                storage: sessionStorage,
+                location: window.location,
+                history: window.history,
+            });
+        }
+    } catch (e) {
+        authStatus.textContent = `Sign-in is unavailable: ${message(e)}`;
+        return;
+    }
+    if (session?.callbackError) authStatus.textContent = `Sign-in failed: ${session.callbackError}`;
+    if (session && !session.signedIn()) {
+        signIn.hidden = false;
+        authStatus.textContent ||= "Sign in to manage your user record and upload images.";
+        return;
+    }
+    if (session) {
+        authStatus.textContent = `Signed in as ${session.who() ?? "you"}.`;
+        signOut.hidden = false;
+    }
+    await refreshUsers();
+}
+
+void start();
 // Messages need a signed-in user: the view asks the API only when the person acts (send, refresh).
 mountMessages(messagesApi(createRequest(apiOptions)), $);
