@@ -113,6 +113,39 @@ describe("Ec2Service", () => {
         });
     });
 
+    it("joined to an HTTP API with a JWT authorizer: routes use it, public routes do not", async () => {
+        const rec = await record(
+            () =>
+                new Ec2Service(
+                    "users",
+                    base({
+                        httpApi: {
+                            gateway: { ...API, authorizerId: "auth0r" },
+                            routeKeys: ["$default"],
+                            publicRouteKeys: ["GET /api/health"],
+                        },
+                    }),
+                ),
+        );
+        expect(
+            rec
+                .ofType(T.route)
+                .map((r) => [r.name, r.inputs.routeKey, r.inputs.authorizationType, r.inputs.authorizerId]),
+        ).to.deep.equal([
+            ["users-public-route-0", "GET /api/health", "NONE", undefined],
+            ["users-route", "$default", "JWT", "auth0r"],
+        ]);
+        const dup = await failsBeforeRegistering(
+            () =>
+                new Ec2Service(
+                    "users",
+                    base({ httpApi: { gateway: API, routeKeys: ["GET /a"], publicRouteKeys: ["GET /a", "bad key"] } }),
+                ),
+        );
+        expect(dup).to.include('httpApi.publicRouteKeys: "GET /a" is also in routeKeys');
+        expect(dup).to.include("httpApi.publicRouteKeys");
+    });
+
     it("joined to an HTTP API: its own Cloud Map service, integration and routes; no target group", async () => {
         const rec = await record(
             () =>

@@ -343,6 +343,18 @@ describe("UserAuth", function () {
         expect(create.Resource).to.include("arn:aws:ec2:us-east-1:123456789012:subnet/subnet-private-b");
     });
 
+    it("leaves the database's ingress rule to the database component when asked (manageDatabaseIngress false)", async () => {
+        const rec = await record(
+            () => new UserAuth("auth", base({ postConfirmation: { ...trigger(), manageDatabaseIngress: false } })),
+        );
+        expect(rec.ofType(INGRESS).filter((r) => r.inputs.securityGroupId === DB_SG)).to.deep.equal([]);
+        const egress = rec.one(EGRESS);
+        expect(egress.inputs).to.include({ referencedSecurityGroupId: DB_SG, fromPort: 5432 });
+        expect(await error({ postConfirmation: { ...trigger(), manageDatabaseIngress: "no" as never } })).to.include(
+            'postConfirmation.manageDatabaseIngress: "no"',
+        );
+    });
+
     describe("prod (production switch, custom domain, threat protection, no trigger)", () => {
         let rec: Recording;
         let auth: UserAuth;
