@@ -39,7 +39,7 @@ export function authBaseline(get: () => StackEvaluation, prod: boolean) {
         expect(rec.one(A.pool).inputs.lambdaConfig.postConfirmation).to.equal(fn.state.arn);
         const policy = rec.ofType(T.rolePolicy).find((p) => p.name.endsWith("-auth-trigger-policy"))!;
         const connect = JSON.parse(policy.inputs.policy).Statement.find((s: any) => s.Action === "rds-db:connect");
-        expect(connect.Resource).to.match(/:dbuser:db-[A-Za-z0-9]+\/auth_trigger$/);
+        expect(connect.Resource).to.match(/:dbuser:(db|cluster)-[A-Za-z0-9]+\/auth_trigger$/);
     });
 
     it("gives the application the pool's issuer and client id, and the trigger's role to create", () => {
