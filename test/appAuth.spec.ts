@@ -9,7 +9,7 @@ import { JwtExpiredError } from "aws-jwt-verify/error";
 import { expect } from "chai";
 import type * as net from "net";
 import { createApp, type App } from "../app/src/app";
-import { authSettingsFromEnv, isPublicRequest } from "../app/src/auth";
+import { authSettingsFromEnv, createAuthenticator, createTokenVerifier, isPublicRequest } from "../app/src/auth";
 import { bearerToken, principalFromPayload, refusalMessage } from "../app/src/auth/principal";
 import {
     newSigningKey,
@@ -262,6 +262,32 @@ describe("API access tokens (app/src/auth)", () => {
             expect((await call("/api/users", issuer.accessToken("u"))).body.message).to.not.equal(
                 "token verification unavailable",
             );
+        });
+
+        it("checks a token's signature once, then remembers it until it expires", async () => {
+            const settings = authSettingsFromEnv(issuer.env);
+            if (!settings.ok) throw new Error(settings.reason);
+            const real = createTokenVerifier(settings.value);
+            let checks = 0;
+            let clock = Date.now();
+            const auth = createAuthenticator(
+                (t) => (checks++, real(t)),
+                () => undefined,
+                () => clock,
+            );
+            const req = (token: string) => ({ headers: { authorization: `Bearer ${token}` } }) as never;
+            const token = issuer.accessToken("cached", { exp: Math.floor(clock / 1000) + 60 });
+            expect((await auth.principalOf(req(token))).sub).to.equal("cached");
+            expect((await auth.principalOf(req(token))).sub).to.equal("cached");
+            expect(checks).to.equal(1);
+            // Past its exp (by this authenticator's clock) the token goes back to the verifier.
+            clock += 61_000;
+            await auth.principalOf(req(token));
+            expect(checks).to.equal(2);
+            // A refused token is never remembered.
+            const other = issuer.accessToken("u", { client_id: "other" });
+            for (let i = 0; i < 2; i++) await auth.principalOf(req(other)).catch(() => undefined);
+            expect(checks).to.equal(4);
         });
 
         it("never writes a token to the log", () => {

@@ -87,12 +87,19 @@ export function principalFromPayload(payload: Record<string, unknown>): Principa
     };
 }
 
-/** An authenticator over a verifier. */
-export function createAuthenticator(verify: TokenVerifier, log: Log): Authenticator {
+/** Verified tokens remembered (each until its `exp`): a user's next calls cost no signature check. */
+export const VERIFIED_TOKENS_KEPT = 10_000;
+
+/** An authenticator over a verifier; `now` (Unix ms) decides when a remembered token has expired. */
+export function createAuthenticator(verify: TokenVerifier, log: Log, now: () => number = Date.now): Authenticator {
     let keysDown = false;
+    const verified = new Map<string, { principal: Principal; expiresAt: number }>();
     return {
         async principalOf(req) {
             const token = bearerToken(req.headers.authorization);
+            const hit = verified.get(token);
+            if (hit && hit.expiresAt > now()) return hit.principal;
+            if (hit) verified.delete(token);
             let payload: Record<string, unknown>;
             try {
                 payload = (await verify(token)) as Record<string, unknown>;
@@ -107,7 +114,12 @@ export function createAuthenticator(verify: TokenVerifier, log: Log): Authentica
                 }
                 throw unauthorized(refusalMessage(err), "invalid_token");
             }
-            return principalFromPayload(payload);
+            const principal = principalFromPayload(payload);
+            if (typeof payload.exp === "number") {
+                if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+                verified.set(token, { principal, expiresAt: payload.exp * 1000 });
+            }
+            return principal;
         },
     };
 }
