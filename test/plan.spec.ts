@@ -651,7 +651,8 @@ describe("plan: the real dev and prod stacks", () => {
                 "IMMUTABLE except build-*: no re-pushable immutable tag (builds push build-<hash>, run by digest)",
             ]);
             expect(shows("database user of the app")).to.deep.equal([
-                `traffic as app with IAM authentication (${stack}-web-task-policy), not the master user dbadmin`,
+                // The app and the sign-up trigger (stacks/auth.ts) each connect as their own role.
+                `traffic as auth_trigger, app with IAM authentication (${stack}-auth-trigger-policy, ${stack}-web-task-policy), not the master user dbadmin`,
             ]);
             expect(shows("budget scope")).to.deep.equal([`filtered by tag Environment = ${stack}`]);
             const idle = plans[stack].cost.totalUsd;

@@ -60,7 +60,8 @@ describe("wiring: PostgresDb.allowFrom", () => {
             this.timeout(60000);
             const { recording } = await evaluateStack(stack);
             const rules = recording.ofType(RULE).filter((r) => r.name.startsWith(`${stack}-db-from-`));
-            expect(rules.map((r) => r.name)).to.deep.equal([`${stack}-db-from-web`]);
+            // The service's rule, and the sign-up trigger's (stacks/auth.ts).
+            expect(rules.map((r) => r.name)).to.deep.equal([`${stack}-db-from-web`, `${stack}-db-from-auth-trigger`]);
             expect(rules[0].aliases.map((a) => a.name)).to.deep.equal([`${stack}-db-from-0`]);
             const serviceSg = recording.one("aws:ec2/securityGroup:SecurityGroup", `${stack}-web-service-sg`);
             expect(rules[0].inputs.referencedSecurityGroupId).to.equal(serviceSg.id);
