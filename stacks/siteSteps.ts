@@ -114,6 +114,8 @@ export const siteStep = step({
             service: refs.service,
             images: refs.images,
             certificate: refs.certificate,
+            // The page signs in against the stack's user pool (served as /auth.json, admitted by the CSP).
+            signIn: refs.auth,
         },
         prep: refs.sitePrep,
     }),

@@ -48,6 +48,24 @@ function commonSiteChecks(stack: string, get: () => StackEvaluation) {
         );
     });
 
+    it("tells the page where to sign in: /auth.json names the stack's pool and client; the CSP admits Cognito", () => {
+        const rec = get().recording;
+        const pool = rec.one("aws:cognito/userPool:UserPool");
+        const client = rec.one("aws:cognito/userPoolClient:UserPoolClient");
+        const file = rec.ofType(S.object).find((o) => o.inputs.key === "auth.json");
+        expect(file, "auth.json").to.not.equal(undefined);
+        expect(file!.inputs.cacheControl).to.equal("no-cache");
+        expect(file!.inputs.contentType).to.equal("application/json");
+        const settings = JSON.parse(file!.inputs.content);
+        expect(settings.clientId).to.equal(client.id);
+        expect(settings.issuer).to.equal(`https://cognito-idp.us-east-1.amazonaws.com/${pool.id}`);
+        const headers = rec.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").inputs;
+        const csp: string = headers.securityHeadersConfig.contentSecurityPolicy.contentSecurityPolicy;
+        const connect = csp.split(";").find((d) => d.trim().startsWith("connect-src"))!;
+        expect(connect).to.include("https://cognito-idp.us-east-1.amazonaws.com");
+        expect(connect).to.include("https://*.auth.us-east-1.amazoncognito.com");
+    });
+
     it("lets this distribution alone read renders/ of the media bucket, keeping the TLS-only deny", () => {
         const rec = get().recording;
         const media = rec.one(S.bucket, `${stack}-images-media`);
