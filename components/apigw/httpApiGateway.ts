@@ -122,6 +122,7 @@ export class HttpApiGateway extends pulumi.ComponentResource {
 
     /** HTTP API id (the CloudWatch `ApiId` dimension). */
     public readonly apiId: pulumi.Output<string>;
+    /** Id of the VPC link to the services' private subnets. */
     public readonly vpcLinkId: pulumi.Output<string>;
     /** Security group of the VPC link. */
     public readonly securityGroupId: pulumi.Output<string>;
@@ -129,6 +130,7 @@ export class HttpApiGateway extends pulumi.ComponentResource {
     public readonly namespaceId: pulumi.Output<string>;
     /** Invoke URL of the `$default` stage, without a trailing slash. */
     public readonly url: pulumi.Output<string>;
+    /** Log group of the stage's access logs (with retention). */
     public readonly accessLogGroupName: pulumi.Output<string>;
     /** Id of the JWT authorizer (with `jwtAuthorizer`), else undefined. */
     public readonly authorizerId: pulumi.Output<string | undefined>;

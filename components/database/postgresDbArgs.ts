@@ -125,7 +125,9 @@ export interface PostgresDbArgs {
     readonly deletionProtection?: boolean;
     /**
      * Skip the final snapshot when the instance is deleted (refused in
-     * production). The snapshot is named `<identifier>-final`.
+     * production). The snapshot is named `<identifier>-final-<8 hex>`: a
+     * random suffix drawn once per database, so a re-created stack never
+     * collides with an earlier final snapshot.
      * @default true outside production, false in production
      */
     readonly skipFinalSnapshot?: boolean;

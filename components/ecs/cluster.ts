@@ -68,6 +68,7 @@ export class EcsCluster extends pulumi.ComponentResource {
 
     /** Cluster ARN; with capacity, it resolves once the capacity provider is the cluster's default. */
     public readonly clusterArn: pulumi.Output<string>;
+    /** Cluster name (the CloudWatch `ClusterName` dimension). */
     public readonly clusterName: pulumi.Output<string>;
     /** Capacity provider of the default capacity; undefined without `capacity`. */
     public readonly capacityProviderName: pulumi.Output<string | undefined>;

@@ -40,9 +40,13 @@ export class Ec2Capacity extends pulumi.ComponentResource {
     public readonly capacityProviderName: pulumi.Output<string>;
     /** Security group of the instances (no inbound rule). */
     public readonly instanceSecurityGroupId: pulumi.Output<string>;
+    /** Name of the Auto Scaling group of the instances. */
     public readonly autoScalingGroupName: pulumi.Output<string>;
+    /** ARN of the Auto Scaling group (the capacity provider manages it). */
     public readonly autoScalingGroupArn: pulumi.Output<string>;
+    /** IAM role of the container instances (its own policy, scoped to the cluster). */
     public readonly instanceRoleName: pulumi.Output<string>;
+    /** Id of the launch template (IMDSv2 required, encrypted root volume). */
     public readonly launchTemplateId: pulumi.Output<string>;
 
     constructor(name: string, args: Ec2CapacityArgs, opts?: pulumi.ComponentResourceOptions) {

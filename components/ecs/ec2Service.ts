@@ -24,15 +24,21 @@ export class Ec2Service extends pulumi.ComponentResource {
     /** Pulumi type token. */
     static readonly TYPE = "aws-webapp:index:Ec2Service";
 
+    /** Name of the ECS service. */
     public readonly serviceName: pulumi.Output<string>;
     /** Security group of the tasks: admit it on the database (`PostgresDb.allowFrom`). */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** Log group of the containers (with retention). */
     public readonly logGroupName: pulumi.Output<string>;
+    /** ARN of the current task definition revision. */
     public readonly taskDefinitionArn: pulumi.Output<string>;
+    /** Execution role name (pulls the image, writes logs, reads the listed secrets). */
     public readonly executionRoleName: pulumi.Output<string>;
+    /** Execution role ARN. */
     public readonly executionRoleArn: pulumi.Output<string>;
     /** Attach further application permissions to this role. */
     public readonly taskRoleName: pulumi.Output<string>;
+    /** Task role ARN (the application's own permissions). */
     public readonly taskRoleArn: pulumi.Output<string>;
     /** `targetgroup/<name>/<id>`: the CloudWatch `TargetGroup` dimension; undefined without `loadBalancer`. */
     public readonly targetGroupArnSuffix: pulumi.Output<string | undefined>;

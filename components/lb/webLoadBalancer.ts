@@ -242,6 +242,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
     public readonly loadBalancerArn: pulumi.Output<string>;
     /** `app/<name>/<id>`: the CloudWatch `LoadBalancer` dimension. */
     public readonly arnSuffix: pulumi.Output<string>;
+    /** DNS name of the load balancer. */
     public readonly dnsName: pulumi.Output<string>;
     /** Hosted zone of the load balancer, for Route 53 alias records. */
     public readonly zoneId: pulumi.Output<string>;

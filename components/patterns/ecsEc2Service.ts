@@ -43,8 +43,11 @@ export class EcsEc2Service extends pulumi.ComponentResource {
     /** Pulumi type token. */
     static readonly TYPE = "aws-webapp:index:EcsEc2Service";
 
+    /** Cluster name (the CloudWatch `ClusterName` dimension). */
     public readonly clusterName: pulumi.Output<string>;
+    /** Cluster ARN. */
     public readonly clusterArn: pulumi.Output<string>;
+    /** Name of the ECS service (the CloudWatch `ServiceName` dimension). */
     public readonly serviceName: pulumi.Output<string>;
     /** Public URL of the application (`http://` without a certificate). */
     public readonly url: pulumi.Output<string>;
@@ -68,8 +71,11 @@ export class EcsEc2Service extends pulumi.ComponentResource {
     public readonly serviceSecurityGroupId: pulumi.Output<string>;
     /** Security group of the instances; undefined with a joined cluster. */
     public readonly instanceSecurityGroupId: pulumi.Output<string | undefined>;
+    /** Log group of the containers (with retention). */
     public readonly logGroupName: pulumi.Output<string>;
+    /** URL of the ECR repository the image is pushed to. */
     public readonly repositoryUrl: pulumi.Output<string>;
+    /** ARN of the ECR repository. */
     public readonly repositoryArn: pulumi.Output<string>;
     /** The image the service runs (by digest when built here). */
     public readonly imageRef: pulumi.Output<string>;
@@ -77,10 +83,13 @@ export class EcsEc2Service extends pulumi.ComponentResource {
     public readonly autoScalingGroupName: pulumi.Output<string | undefined>;
     /** Capacity provider of the tasks; undefined with a joined cluster (its default strategy). */
     public readonly capacityProviderName: pulumi.Output<string | undefined>;
+    /** Execution role name (pulls the image, writes logs, reads the listed secrets). */
     public readonly executionRoleName: pulumi.Output<string>;
+    /** Execution role ARN. */
     public readonly executionRoleArn: pulumi.Output<string>;
     /** Attach further application permissions to this role. */
     public readonly taskRoleName: pulumi.Output<string>;
+    /** Task role ARN (the application's own permissions). */
     public readonly taskRoleArn: pulumi.Output<string>;
     /** Function that forces a new deployment on rotation; undefined without `restartOnSecretRotation`. */
     public readonly restartFunctionName: pulumi.Output<string | undefined>;
