@@ -6,12 +6,11 @@
  * about the shape of a list whose length must be known.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { isKmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays } from "../shared/checks";
+import { boolean, isKmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays, oneOf } from "../shared/checks";
+import { VPC_ID } from "../shared/inputChecks";
 import { isKnown, Problems, show } from "../shared/validation";
 
-export { LOG_RETENTION_DAYS };
-
-export const VPC_ID = /^vpc-[0-9a-z]+$/;
+export { LOG_RETENTION_DAYS, VPC_ID };
 export const SUBNET_ID = /^subnet-[0-9a-z-]+$/;
 export const SECURITY_GROUP_ID = /^sg-[0-9a-z]+$/;
 /** A KMS key ARN (not an alias: IAM matches key permissions on key ARNs only): the one rule, in ../shared/checks. */
@@ -20,7 +19,8 @@ export { isKmsKeyArn };
 export const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
 
 export function checkBoolean(problems: Problems, key: string, value: unknown): void {
-    problems.expect(typeof value === "boolean", key, value, "is not a boolean: expected true or false");
+    const problem = boolean(value);
+    if (problem !== undefined) problems.expect(false, key, value, problem);
 }
 
 export function checkInt(problems: Problems, key: string, value: unknown, min: number, max: number, unit = ""): void {
@@ -33,12 +33,8 @@ export function checkInt(problems: Problems, key: string, value: unknown, min: n
 }
 
 export function checkEnum(problems: Problems, key: string, value: unknown, values: readonly string[]): void {
-    problems.expect(
-        values.includes(value as string),
-        key,
-        value,
-        `is not one of ${values.map((v) => JSON.stringify(v)).join(", ")}`,
-    );
+    const problem = oneOf(values)(value);
+    if (problem !== undefined) problems.expect(false, key, value, problem);
 }
 
 export function checkLogRetention(problems: Problems, key: string, value: unknown, minimum?: number): void {

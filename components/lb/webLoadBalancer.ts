@@ -12,7 +12,6 @@ import {
     bool,
     CERTIFICATE_ARN,
     componentName,
-    HOSTNAME,
     int,
     optionalInput,
     requiredInput,
@@ -22,6 +21,7 @@ import {
     VPC_ID,
     type ProblemSink,
 } from "../shared/inputChecks";
+import { isHostName } from "../shared/checks";
 import { childOptions } from "../shared/moves";
 import { nameTags } from "../shared/tags";
 import { isKnown } from "../shared/validation";
@@ -151,12 +151,7 @@ export function resolveWebLoadBalancerArgs(name: string, args: WebLoadBalancerAr
         );
         const domainName = args.domainName;
         if (domainName !== undefined)
-            p.expect(
-                typeof domainName === "string" && HOSTNAME.test(domainName),
-                "domainName",
-                domainName,
-                "is not a valid DNS host name",
-            );
+            p.expect(isHostName(domainName), "domainName", domainName, "is not a valid DNS host name");
         const deletionProtection = bool(p, "deletionProtection", args.deletionProtection ?? d.deletionProtection);
         const accessLogs = bool(p, "accessLogs", args.accessLogs ?? d.accessLogs);
         if (args.accessLogsBucket !== undefined) {

@@ -2,12 +2,13 @@
  * Generic argument checks of the compute, ingress and image blocks (ranges,
  * enums, switches, subnet lists, Inputs matched against a pattern, paths).
  * Each records a `key: <value> <expectation>` problem on a sink and returns
- * the value, so a resolver reports every problem at once. (Kept apart from the
- * shared check vocabulary until that covers these.)
+ * the value, so a resolver reports every problem at once. The rules
+ * themselves (integers, switches, enumerations, retention, KMS keys, host
+ * names) are the one vocabulary of ./checks; this file only records them.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
-import { kmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays } from "./checks";
+import { boolean, integer, kmsKeyArn, LOG_RETENTION_DAYS, logRetentionDays, oneOf as oneOfValues } from "./checks";
 import { isKnown, Problems, show } from "./validation";
 
 /** Where checks record problems: a {@link Problems}, or a {@link ProblemSet} shared by a pattern and its blocks. */
@@ -76,7 +77,6 @@ export { LOG_RETENTION_DAYS };
 
 export const VPC_ID = /^vpc-[0-9a-z]+$/;
 export const CERTIFICATE_ARN = /^arn:aws[a-z-]*:(acm|iam):[a-z0-9-]*:\d{12}:(certificate|server-certificate)\/.+$/;
-export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 export const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export function logRetention(p: ProblemSink, key: string, value: unknown): number {
@@ -101,11 +101,8 @@ export function optionalKmsKeyArn(
 }
 
 export function int(p: ProblemSink, key: string, value: unknown, min: number, max: number): number {
-    const expected = `expected an integer from ${min} to ${max}`;
-    if (typeof value !== "number" || !Number.isFinite(value))
-        p.expect(false, key, value, `is not a number: ${expected}`);
-    else if (!Number.isInteger(value)) p.expect(false, key, value, `is not a whole number: ${expected}`);
-    else p.expect(value >= min && value <= max, key, value, `is out of range: ${expected}`);
+    const problem = integer(min, max)(value);
+    if (problem !== undefined) p.expect(false, key, value, problem);
     return value as number;
 }
 
@@ -114,7 +111,8 @@ export function optionalInt(p: ProblemSink, key: string, value: unknown, min: nu
 }
 
 export function bool(p: ProblemSink, key: string, value: unknown): boolean {
-    p.expect(typeof value === "boolean", key, value, "is not a boolean: expected true or false");
+    const problem = boolean(value);
+    if (problem !== undefined) p.expect(false, key, value, problem);
     return value as boolean;
 }
 
@@ -124,12 +122,8 @@ export function oneOf<const T extends readonly string[]>(
     value: unknown,
     values: T,
 ): T[number] {
-    p.expect(
-        (values as readonly unknown[]).includes(value),
-        key,
-        value,
-        `is not one of ${values.map((v) => JSON.stringify(v)).join(", ")}`,
-    );
+    const problem = oneOfValues(values)(value);
+    if (problem !== undefined) p.expect(false, key, value, problem);
     return value as T[number];
 }
 
