@@ -18,7 +18,8 @@ import {
     within,
     type ProblemSink,
 } from "../shared/inputChecks";
-import { ARCHITECTURES, architectureOfInstanceType, INSTANCE_TYPE, type Architecture } from "./taskSizes";
+import { instanceType as instanceTypeCheck } from "../shared/instanceTypes";
+import { ARCHITECTURES, architectureOfInstanceType, type Architecture } from "./taskSizes";
 
 /** Defaults of {@link ClusterCapacityArgs}, named by each argument's `@default`. */
 export const EC2_CAPACITY_DEFAULTS = {
@@ -95,12 +96,8 @@ export function resolveEc2CapacityArgs(name: string, args: ClusterCapacityArgs, 
         subnetList(p, "subnetIds", args.subnetIds, 1);
         const instancePublicIp = bool(p, "instancePublicIp", args.instancePublicIp ?? d.instancePublicIp);
         const instanceType = args.instanceType;
-        p.expect(
-            typeof instanceType === "string" && INSTANCE_TYPE.test(instanceType),
-            "instanceType",
-            instanceType,
-            "is not an EC2 instance type such as t4g.small",
-        );
+        const typeProblem = instanceTypeCheck(instanceType);
+        if (typeProblem !== undefined) p.expect(false, "instanceType", instanceType, typeProblem);
         const derived = typeof instanceType === "string" ? architectureOfInstanceType(instanceType) : "x86_64";
         const architecture = oneOf(p, "architecture", args.architecture ?? derived, ARCHITECTURES);
         if (args.architecture !== undefined && typeof instanceType === "string" && architecture !== derived) {
@@ -184,8 +181,9 @@ function additionalTypes(p: ProblemSink, types: unknown, architecture: Architect
         return;
     }
     types.forEach((t, i) => {
-        if (typeof t !== "string" || !INSTANCE_TYPE.test(t)) {
-            p.expect(false, `additionalInstanceTypes.${i}`, t, "is not an EC2 instance type such as t4g.medium");
+        const problem = instanceTypeCheck(t);
+        if (problem !== undefined) {
+            p.expect(false, `additionalInstanceTypes.${i}`, t, problem);
         } else if (architectureOfInstanceType(t) !== architecture) {
             p.expect(
                 false,

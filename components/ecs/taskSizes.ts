@@ -4,6 +4,8 @@
  * Insights settings of a cluster.
  */
 
+import { architectureOfInstanceType as sharedArchitecture } from "../shared/instanceTypes";
+
 // Each enum is an `as const` object and a type of the same name (its values): TypeScript callers pass
 // `Architecture.Arm64` or `"arm64"`, and Pulumi's component provider infers a schema enum from it (the form
 // its analyzer reads).
@@ -68,16 +70,9 @@ export function describeMemoryFor(cpu: number): string {
     return `${values[0]} to ${values[values.length - 1]} in steps of ${step}`;
 }
 
-export const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)$/;
-
-/**
- * CPU architecture of an EC2 instance type: Graviton families (a `g` in the
- * family's attribute letters: t4g, m7g, c7gn, r8gd) are arm64, the rest are
- * x86_64 (including the GPU/accelerator families g*, inf*, dl*).
- */
+/** CPU architecture of an EC2 instance type: the one rule, in ../shared/instanceTypes (the table, else the family name). */
 export function architectureOfInstanceType(instanceType: string): Architecture {
-    const family = instanceType.split(".")[0];
-    return /^[a-z]+\d+[a-z-]*g[a-z-]*$/.test(family) && !/^(g|inf|dl)\d/.test(family) ? "arm64" : "x86_64";
+    return sharedArchitecture(instanceType);
 }
 
 /** Docker platform of an architecture. */
