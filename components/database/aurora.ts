@@ -8,21 +8,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
+import type { RdsInstanceInputs } from "./rdsInstance";
 import { AURORA_LOG_EXPORTS, clusterInstanceIdentifiers, type ServerlessSettings } from "./serverless";
-import { POSTGRES_PORT, postgresParameters, type PostgresDbSettings } from "./validation";
+import { POSTGRES_PORT, postgresParameters } from "./validation";
 
-/** What the serverless children share with the rest of the component. */
-export interface AuroraInputs {
-    readonly name: string;
-    readonly settings: PostgresDbSettings;
+/** What the serverless children share with the rest of the component: the instance mode's inputs and the cluster's settings. */
+export interface AuroraInputs extends RdsInstanceInputs {
     readonly serverless: ServerlessSettings;
-    readonly subnetGroupName: pulumi.Input<string>;
-    readonly securityGroupId: pulumi.Input<string>;
-    readonly kmsKeyArn: pulumi.Input<string> | undefined;
-    readonly finalSnapshotName: pulumi.Input<string> | undefined;
-    readonly monitoringRoleArn: pulumi.Input<string> | undefined;
-    readonly dependsOn: pulumi.Resource[];
-    readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
 }
 
 /** The serverless children a PostgresDb reads its outputs from. */
