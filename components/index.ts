@@ -87,3 +87,12 @@ export {
     type DomainCertificateArgs,
 } from "./edge";
 export { AppSecret, type AppSecretArgs, APP_SECRET_DEFAULTS } from "./secrets";
+export {
+    OfficeHours,
+    type OfficeHoursArgs,
+    type OfficeHoursAutoScalingGroup,
+    type OfficeHoursDatabase,
+    OfficeHoursDatabaseKind,
+    type OfficeHoursService,
+    OFFICE_HOURS_DEFAULTS,
+} from "./ops";

@@ -41,6 +41,7 @@ const COMPONENTS = [
     "DomainCertificate",
     "AppSecret",
     "Cache",
+    "OfficeHours",
 ];
 
 /** Backticked names in the first column of a `## <title>` section's table in docs/components/<name>.md. */

@@ -44,6 +44,11 @@ export class Ec2Service extends pulumi.ComponentResource {
     public readonly targetGroupArnSuffix: pulumi.Output<string | undefined>;
     /** Function that forces a new deployment on rotation; undefined without `restartOnSecretRotation`. */
     public readonly restartFunctionName: pulumi.Output<string | undefined>;
+    /**
+     * Application Auto Scaling resource id of the service's scalable target (`service/<cluster>/<service>`),
+     * depending on that target: scheduled actions (`OfficeHours`) take it; undefined without `autoScaling`.
+     */
+    public readonly scalingResourceId: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: Ec2ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const s = resolveEc2ServiceArgs(name, args);
@@ -280,6 +285,7 @@ export class Ec2Service extends pulumi.ComponentResource {
             },
         );
 
+        let scalingResourceId: pulumi.Output<string | undefined> = pulumi.output(undefined);
         if (s.autoScaling) {
             const scalingTarget = new aws.appautoscaling.Target(
                 `${name}-scaling`,
@@ -296,6 +302,7 @@ export class Ec2Service extends pulumi.ComponentResource {
                 child,
             );
             const target = scalingTarget;
+            scalingResourceId = scalingTarget.resourceId;
             const policy = (
                 role: string,
                 targetValue: number,
@@ -367,8 +374,10 @@ export class Ec2Service extends pulumi.ComponentResource {
         this.taskRoleArn = taskRole.arn;
         this.targetGroupArnSuffix = ingress.targetGroupArnSuffix ?? pulumi.output(undefined);
         this.restartFunctionName = restart ? restart.functionName : pulumi.output(undefined);
+        this.scalingResourceId = scalingResourceId;
         this.registerOutputs({
             restartFunctionName: this.restartFunctionName,
+            scalingResourceId: this.scalingResourceId,
             serviceName: this.serviceName,
             securityGroupId: this.securityGroupId,
             logGroupName: this.logGroupName,

@@ -93,6 +93,8 @@ export class EcsEc2Service extends pulumi.ComponentResource {
     public readonly taskRoleArn: pulumi.Output<string>;
     /** Function that forces a new deployment on rotation; undefined without `restartOnSecretRotation`. */
     public readonly restartFunctionName: pulumi.Output<string | undefined>;
+    /** Application Auto Scaling resource id of the service's scalable target (`OfficeHours` takes it); undefined without `autoScaling`. */
+    public readonly scalingResourceId: pulumi.Output<string | undefined>;
     /** The cluster the service runs on: more services join it (with `capacityProviderName`). */
     public readonly cluster: EcsClusterRef;
     /** The load balancer the service is behind (more services join it); undefined with ingress "httpApi". */
@@ -172,6 +174,7 @@ export class EcsEc2Service extends pulumi.ComponentResource {
         this.taskRoleName = service.taskRoleName;
         this.taskRoleArn = service.taskRoleArn;
         this.restartFunctionName = service.restartFunctionName;
+        this.scalingResourceId = service.scalingResourceId;
         this.cluster = cluster;
         this.loadBalancer = loadBalancer;
         this.httpApi = httpApi;
@@ -201,6 +204,7 @@ export class EcsEc2Service extends pulumi.ComponentResource {
             taskRoleName: this.taskRoleName,
             taskRoleArn: this.taskRoleArn,
             restartFunctionName: this.restartFunctionName,
+            scalingResourceId: this.scalingResourceId,
         });
     }
 }

@@ -39,6 +39,14 @@ export function computedOutputs(c: RemoteContext): Record<string, Computed> {
             arn: arn(c, "events", `rule/${i.name ?? n}`),
             name: i.name ?? n,
         }),
+        "aws:scheduler/scheduleGroup:ScheduleGroup": (n, i) => ({
+            arn: arn(c, "scheduler", `schedule-group/${i.name ?? n}`),
+            name: i.name ?? n,
+        }),
+        "aws:scheduler/schedule:Schedule": (n, i) => ({
+            arn: arn(c, "scheduler", `schedule/${i.groupName ?? "default"}/${i.name ?? n}`),
+            name: i.name ?? n,
+        }),
         "aws:iam/role:Role": (n, i) => ({
             arn: arn(c, "iam", `role/${i.name ?? n}`, true),
             name: i.name ?? n,
