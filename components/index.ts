@@ -55,6 +55,10 @@ export {
     type UserAuthJwtConfiguration,
     MfaMode,
     ThreatProtection,
+    JwksMirror,
+    type JwksMirrorArgs,
+    JWKS_MIRROR_DEFAULTS,
+    jwksReadStatement,
 } from "./auth";
 export {
     MessageTable,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { privateBucket } from "../shared/privateBucket";
 import { nameTags } from "../shared/tags";
 import { ValidationError } from "../shared/validation";
 import { SPA_FALLBACK_FUNCTION, stripPrefixFunction } from "./functions";
@@ -326,34 +327,12 @@ export class StaticSite extends pulumi.ComponentResource {
 
     /** The private, owner-enforced, encrypted site bucket (its policy comes with the distribution). */
     private siteBucket(name: string, s: StaticSiteSettings, args: StaticSiteArgs) {
-        const child = { parent: this };
-        const n = `${name}-site`;
-        const bucket = new aws.s3.Bucket(
-            n,
-            { forceDestroy: s.forceDestroy, tags: nameTags(n, args.tags) },
-            { ...child, protect: s.production, retainOnDelete: s.production },
+        return privateBucket(
+            `${name}-site`,
+            s,
+            args.tags,
+            { parent: this },
+            { protect: s.production, retainOnDelete: s.production },
         );
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-            `${n}-public-access-block`,
-            {
-                bucket: bucket.id,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            },
-            child,
-        );
-        new aws.s3.BucketOwnershipControls(
-            `${n}-ownership`,
-            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            child,
-        );
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${n}-encryption`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            child,
-        );
-        return { bucket, publicAccessBlock, encryption };
     }
 }

@@ -1,6 +1,7 @@
 /**
  * Deployable bundles of the library's pure-JavaScript Lambda handlers
- * (`lambda/post-confirmation`, `lambda/message-stream`, `lambda/restart-service`, `lambda/vpc-link-keep-alive`): one `index.js` built
+ * (`lambda/post-confirmation`, `lambda/message-stream`, `lambda/restart-service`, `lambda/vpc-link-keep-alive`,
+ * `lambda/jwks-mirror`): one `index.js` built
  * by esbuild from `lambda/<handler>/src/index.ts` with everything it imports
  * (pg, the AWS SDK v3 clients), plus a `bundle.json` manifest, in
  * `build/functions/<handler>/`.
@@ -21,6 +22,7 @@ export const FUNCTION_HANDLERS = [
     "message-stream",
     "restart-service",
     "vpc-link-keep-alive",
+    "jwks-mirror",
 ] as const;
 export type FunctionHandler = (typeof FUNCTION_HANDLERS)[number];
 
@@ -40,6 +42,7 @@ const SHARED_INPUTS: Record<FunctionHandler, readonly string[]> = {
     "message-stream": ["components/data/messageKeys.ts"],
     "restart-service": ["components/ecs/restartEnv.ts"],
     "vpc-link-keep-alive": ["components/ecs/keepAliveEnv.ts"],
+    "jwks-mirror": ["components/auth/jwksMirrorEnv.ts"],
 };
 
 /** Where `npm run build` writes a handler's bundle: `build/functions/<handler>`. */

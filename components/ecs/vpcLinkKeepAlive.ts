@@ -10,11 +10,10 @@
  * under a second, 30 HTTP API requests (1.00 USD per million), a scheduled
  * rule (free): under 0.01 USD a month; the log group keeps `logRetentionDays`.
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ensureFunctionBundle } from "../data/functionBundle";
-import { lambdaTrustPolicy, policyDocument, type PolicyDocument } from "../shared/iamDocuments";
-import { nameTags } from "../shared/tags";
+import { policyDocument, type PolicyDocument } from "../shared/iamDocuments";
+import { scheduledFunction } from "../shared/scheduledFunction";
 import { KEEP_ALIVE_ENV } from "./keepAliveEnv";
 
 /** How often the link carries a request (far inside the 60 days). */
@@ -84,63 +83,23 @@ export function vpcLinkKeepAlive(
     bundleDir: string,
     opts: pulumi.CustomResourceOptions,
 ): { functionName: pulumi.Output<string> } {
-    const { name } = w;
-    const tags = (n: string) => nameTags(n, w.tags);
-    const accountId = aws.getCallerIdentityOutput({}, { parent: opts.parent }).accountId;
-    const logGroup = new aws.cloudwatch.LogGroup(
-        `${name}-keepalive-logs`,
-        { retentionInDays: w.logRetentionDays, tags: tags(`${name}-keepalive-logs`) },
-        opts,
-    );
-    const role = new aws.iam.Role(
-        `${name}-keepalive-role`,
+    const { fn } = scheduledFunction(
         {
-            description: `Keeps the VPC link of ${name}'s HTTP API active`,
-            assumeRolePolicy: accountId.apply((a) => JSON.stringify(lambdaTrustPolicy(a))),
-            tags: tags(`${name}-keepalive-role`),
-        },
-        opts,
-    );
-    const policy = new aws.iam.RolePolicy(
-        `${name}-keepalive-policy`,
-        { role: role.id, policy: logGroup.arn.apply((arn) => JSON.stringify(keepAliveRolePolicy(arn))) },
-        opts,
-    );
-    const fn = new aws.lambda.Function(
-        `${name}-keepalive`,
-        {
+            name: w.name,
+            role: "keepalive",
+            roleDescription: `Keeps the VPC link of ${w.name}'s HTTP API active`,
             description: `Daily GET ${w.path} through the HTTP API: its VPC link goes inactive after 60 idle days`,
-            role: role.arn,
-            runtime: aws.lambda.Runtime.NodeJS22dX,
-            handler: "index.handler",
-            code: new pulumi.asset.FileArchive(bundleDir),
-            architectures: ["arm64"],
-            memorySize: 128,
+            ruleDescription: `Once a day: a request through ${w.name}'s HTTP API keeps its VPC link active`,
+            schedule: KEEP_ALIVE_SCHEDULE,
+            bundleDir,
             timeout: 15,
-            environment: { variables: { [KEEP_ALIVE_ENV.url]: pulumi.interpolate`${w.apiUrl}${w.path}` } },
-            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-            tags: tags(`${name}-keepalive`),
-        },
-        { ...opts, dependsOn: [logGroup, policy] },
-    );
-    const rule = new aws.cloudwatch.EventRule(
-        `${name}-keepalive-schedule`,
-        {
-            description: `Once a day: a request through ${name}'s HTTP API keeps its VPC link active`,
-            scheduleExpression: KEEP_ALIVE_SCHEDULE,
-            tags: tags(`${name}-keepalive-schedule`),
+            environment: { [KEEP_ALIVE_ENV.url]: pulumi.interpolate`${w.apiUrl}${w.path}` },
+            policy: (logGroupArn) => logGroupArn.apply((arn) => JSON.stringify(keepAliveRolePolicy(arn))),
+            retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+            logRetentionDays: w.logRetentionDays,
+            tags: w.tags,
         },
         opts,
-    );
-    const permission = new aws.lambda.Permission(
-        `${name}-keepalive-invoke`,
-        { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
-        opts,
-    );
-    new aws.cloudwatch.EventTarget(
-        `${name}-keepalive-target`,
-        { rule: rule.name, arn: fn.arn, retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 } },
-        { ...opts, dependsOn: [permission] },
     );
     return { functionName: fn.name };
 }
