@@ -76,7 +76,7 @@ describe("JwksMirror", function () {
     describe("the function", () => {
         it("copies the provider's key set into the one object", async () => {
             const jwksUrl = `${oidc.issuer}/.well-known/jwks.json`;
-            const served = await (await fetch(jwksUrl)).json();
+            const served = (await (await fetch(jwksUrl)).json()) as { keys: { kid: string }[] };
             const log: Record<string, unknown>[] = [];
             const result = await mirror(jwksUrl, log)();
             expect(result.kids)
