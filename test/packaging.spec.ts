@@ -35,6 +35,7 @@ const COMPONENTS = [
     "GithubDeployRole",
     "StaticSite",
     "UserAuth",
+    "JwksMirror",
     "MessageTable",
     "Observability",
     "WebFirewall",
