@@ -26,6 +26,7 @@ import { Problems, show, ValidationError } from "../components/shared/validation
 import { baseError, withCheck } from "../components/shared/zodCheck";
 import { capacityProblems, spendingProblems } from "./capacityRules";
 import { authKeys, authProblems } from "./authConfig";
+import { officeHoursKeys, officeHoursProblems } from "./officeHoursConfig";
 import { SITE_CONFIG_SHAPE, siteProblems } from "./siteConfig";
 import { zoneNameProblems } from "./zones";
 
@@ -256,6 +257,8 @@ export const environmentSchema = z
         ...deployAccessKeys,
         // --- sign-in: the Cognito user pool (stacks/authConfig.ts) ---
         ...authKeys,
+        // --- office hours: the dev schedule (stacks/officeHoursConfig.ts) ---
+        ...officeHoursKeys,
     })
     .strict();
 
@@ -399,6 +402,7 @@ export function checkEnvironmentConfig(
     for (const line of spendingProblems(c, idleMonthlyCostUsd, key)) problems.add(line);
     for (const line of siteProblems(c, key)) problems.add(line);
     for (const line of authProblems(c, key)) problems.add(line);
+    for (const line of officeHoursProblems(c, key)) problems.add(line);
     if (c.ingress === "httpApi") {
         problems.expect(
             c.domainName === undefined,

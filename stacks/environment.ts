@@ -3,6 +3,7 @@ import { ValidationError } from "../components/shared/validation";
 import { configSubject, type ConfigCheck, type EnvironmentConfig, mentionsAny, NAMESPACE } from "./config";
 import { checkCurrentConfig } from "./configSource";
 import { applyDeployAccess } from "./deployAccess";
+import { officeHoursStep } from "./officeHours";
 import { CORE_STEPS } from "./operationsSteps";
 import { plannedIdleMonthlyCostUsd } from "./plannedCost";
 import { buildSteps, type Refs, type Step, validateSteps } from "./steps";
@@ -15,7 +16,7 @@ export { APP_DB_USER, COST_TAG } from "./environmentSteps";
  * components (stacks/site.ts, ...) appends its steps here in one line, after
  * the steps it reads from (see stacks/steps.ts).
  */
-export const ENVIRONMENT_STEPS: readonly Step<any, any, any>[] = [...CORE_STEPS];
+export const ENVIRONMENT_STEPS: readonly Step<any, any, any>[] = [...CORE_STEPS, officeHoursStep];
 
 /** What an environment exports as stack outputs. */
 export interface EnvironmentOutputs {

@@ -9,6 +9,7 @@ import { Graph } from "./graph";
 import type { PriceTable } from "./prices";
 import { at, bool, list, num, str } from "./values";
 import { cacheOffNote, dynamodbTable } from "./dataCost";
+import { applySchedules } from "./scheduleCost";
 
 /** One priced quantity, before lines of the same key are summed. */
 export interface Charge {
@@ -917,8 +918,17 @@ export function priceResources(
         if (rule) rule(r, ctx);
         else if (NO_RULE[r.type]) ctx.cannotPrice(r, `${NO_RULE[r.type]}: hourly-priced, no price rule`);
     }
+    const alwaysOn = [...ctx.charges];
+    const scheduled = applySchedules(ctx);
+    const total = (items: CostItem[]) => items.reduce((sum, i) => sum + cents(i.monthlyUsd), 0) / 100;
     const items = aggregate(ctx.charges);
-    const totalUsd = items.reduce((sum, i) => sum + cents(i.monthlyUsd), 0) / 100;
+    const totalUsd = total(items);
+    if (scheduled) {
+        const always = total(aggregate(alwaysOn));
+        ctx.notes.add(
+            `Office hours save $${money((cents(always) - cents(totalUsd)) / 100)} a month: always on, the total would be $${money(always)}.`,
+        );
+    }
     const cw = prices.cloudwatch;
     const alarmMetricCount = items
         .filter((i) => i.key === "cloudwatch:alarm-metric")
