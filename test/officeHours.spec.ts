@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { OfficeHours, OFFICE_HOURS_DEFAULTS, type OfficeHoursArgs } from "../components";
+import { Ec2Service, OfficeHours, OFFICE_HOURS_DEFAULTS, type OfficeHoursArgs } from "../components";
 import {
     awsCron,
     hoursOnPerMonth,
@@ -19,7 +19,7 @@ import {
     weeklyOnHoursPerMonth,
     WEEK_DAYS,
 } from "../components/ops";
-import { ACCOUNT_ID, failsBeforeRegistering, mocksReady, record, type Recording } from "./harness/mocks";
+import { ACCOUNT_ID, failsBeforeRegistering, mocksReady, record, type Recording, valueOf } from "./harness/mocks";
 
 const T = {
     ecsAction: "aws:appautoscaling/scheduledAction:ScheduledAction",
@@ -211,6 +211,33 @@ describe("OfficeHours (office-hours schedule)", () => {
         expect(times).to.include('start: "8:00" is not a time of day: expected HH:MM from 00:00 to 23:59');
         expect(times).to.include('stop: "24:00" is not a time of day');
         expect(times).to.include("are all empty: expected at least one resource to schedule");
+    });
+});
+
+describe("Ec2Service.scalingResourceId (what OfficeHours takes)", () => {
+    before(() => mocksReady);
+    const args = (autoScaling: boolean) => ({
+        vpcId: "vpc-1",
+        cidrBlock: "10.0.0.0/16",
+        subnetIds: ["subnet-0a1b2c3d4e5f60001"],
+        cluster: { clusterArn: "arn:aws:ecs:us-east-1:123456789012:cluster/shared", clusterName: "shared" },
+        image: "public.ecr.aws/nginx/nginx:1.27",
+        autoScaling,
+    });
+
+    it("is the scalable target's resource id, and undefined without auto scaling", async () => {
+        let on: Ec2Service | undefined;
+        const rec = await record(() => {
+            on = new Ec2Service("api", args(true));
+        });
+        const target = rec.one("aws:appautoscaling/target:Target");
+        expect(await valueOf(on!.scalingResourceId)).to.equal(target.inputs.resourceId);
+        expect(target.inputs.resourceId).to.match(/^service\/shared\/api-service/);
+        let off: Ec2Service | undefined;
+        await record(() => {
+            off = new Ec2Service("api", args(false));
+        });
+        expect(await valueOf(off!.scalingResourceId)).to.equal(undefined);
     });
 });
 

@@ -10,6 +10,8 @@ import { expect } from "chai";
 import { mocksReady } from "./harness/mocks";
 import { hoursOnPerMonth } from "../components/ops";
 import { priceResources } from "../scripts/plan/cost";
+import { Graph } from "../scripts/plan/graph";
+import { scheduleChecks } from "../scripts/plan/scheduleCost";
 import type { PlanResource } from "../scripts/plan/model";
 import { loadPrices } from "../scripts/plan/prices";
 import { ROOT } from "../scripts/plan/cli";
@@ -95,6 +97,22 @@ describe("plan: office hours priced by hours on", () => {
             "asg: on a schedule, 239.16 h of 730 a month (its recorded stops and starts): its instances, their root volumes and public IPv4 addresses priced for those hours.",
         );
         expect(always.notes.some((n) => n.includes("office hours") || n.startsWith("Office hours"))).to.equal(false);
+    });
+
+    it("the plan's checks list each scheduled resource with its hours, crons and time zone", () => {
+        const resources = [
+            lt,
+            asg,
+            asgAction("asg-stop", "0 19 * * *", 0, 0),
+            asgAction("asg-start", "0 8 * * 1-5", 1, 1),
+        ];
+        expect(scheduleChecks(new Graph(resources))).to.deep.equal([
+            {
+                topic: "office hours",
+                resource: "asg",
+                shows: "on 239.16 h a month: starts 0 8 * * 1-5, stops 0 19 * * * (UTC)",
+            },
+        ]);
     });
 
     it("schedules without a recognisable target or cron change nothing", () => {

@@ -4,13 +4,15 @@
  * re-push an immutable tag, which database user the tasks sign in as, what
  * the budget counts, whether the billing thresholds sit above the stack's
  * own idle cost, what Container Insights costs, how far the services scale,
- * whether an HTTP API's VPC link is kept active.
+ * whether an HTTP API's VPC link is kept active, what an office-hours schedule
+ * stops and starts.
  * Each line is read from the registrations, never assumed.
  */
 import { priceResources } from "./cost";
 import { Graph } from "./graph";
 import type { CostReport, PlanResource } from "./model";
 import type { PriceTable } from "./prices";
+import { scheduleChecks } from "./scheduleCost";
 import { at, bool, list, num, str } from "./values";
 
 /** One fact: what it is about, the resource(s), and what the plan shows. */
@@ -236,5 +238,6 @@ export function planChecks(resources: readonly PlanResource[], cost: CostReport,
         ...containerInsights(resources, cost, prices),
         ...scaling(resources),
         ...vpcLinks(resources),
+        ...scheduleChecks(graph),
     ];
 }

@@ -17,10 +17,12 @@
  */
 import { parseCron, weeklyOnHoursPerMonth, type WeekDay } from "../../components/ops/officeHoursSchedule";
 import type { Charge, CostContext } from "./cost";
+import type { Graph } from "./graph";
 import type { PlanResource } from "./model";
 import { at, num, str } from "./values";
 
-type ScheduleEvent = { days: WeekDay[]; minute: number; on: boolean };
+/** One recorded stop or start: its days and minute, and the schedule as written (for the plan's checks). */
+type ScheduleEvent = { days: WeekDay[]; minute: number; on: boolean; expression: string; timeZone?: string };
 
 /** One scheduled resource: which of its charges scale, and its on/off events. */
 interface Scheduled {
@@ -64,28 +66,30 @@ function add(
 }
 
 /** The resources the recorded schedules stop and start, with their events. */
-export function scheduledResources(ctx: CostContext): Scheduled[] {
+export function scheduledResources(graph: Graph): Scheduled[] {
     const found = new Map<string, Scheduled>();
-    for (const a of ctx.graph.ofType(ASG_ACTION)) {
-        const cron = parseCron(str(a.inputs.recurrence) ?? "");
-        const group = ctx.graph.dependenciesOf(a, ASG)[0];
+    for (const a of graph.ofType(ASG_ACTION)) {
+        const expression = str(a.inputs.recurrence) ?? "";
+        const cron = parseCron(expression);
+        const group = graph.dependenciesOf(a, ASG)[0];
         if (!cron || !group) continue;
         const on = (num(a.inputs.minSize) ?? 0) > 0 || (num(a.inputs.desiredCapacity) ?? 0) > 0;
-        add(found, group, GROUP, { ...cron, on });
+        add(found, group, GROUP, { ...cron, on, expression, timeZone: str(a.inputs.timeZone) });
     }
-    for (const s of ctx.graph.ofType(SCHEDULE)) {
+    for (const s of graph.ofType(SCHEDULE)) {
         const m = RDS_TARGET.exec(str(at(s.inputs, "target.arn")) ?? "");
-        const cron = parseCron(str(s.inputs.scheduleExpression) ?? "");
+        const expression = str(s.inputs.scheduleExpression) ?? "";
+        const cron = parseCron(expression);
         if (!m || !cron) continue;
-        const event = { ...cron, on: m[1] === "start" };
+        const event = { ...cron, on: m[1] === "start", expression, timeZone: str(s.inputs.scheduleExpressionTimezone) };
         if (m[2] === "Instance") {
-            const db = ctx.graph.dependenciesOf(s, RDS)[0];
+            const db = graph.dependenciesOf(s, RDS)[0];
             if (db) add(found, db, DB_INSTANCE, event);
             continue;
         }
-        const cluster = ctx.graph.dependenciesOf(s, CLUSTER)[0];
+        const cluster = graph.dependenciesOf(s, CLUSTER)[0];
         if (!cluster) continue;
-        for (const instance of ctx.graph.ofType(CLUSTER_INSTANCE))
+        for (const instance of graph.ofType(CLUSTER_INSTANCE))
             if (instance.dependencies.includes(cluster.urn)) add(found, instance, AURORA_INSTANCE, event);
     }
     return [...found.values()];
@@ -98,7 +102,7 @@ export function scheduledResources(ctx: CostContext): Scheduled[] {
 export function applySchedules(ctx: CostContext): boolean {
     const hoursPerMonth = ctx.prices.hoursPerMonth;
     let applied = false;
-    for (const s of scheduledResources(ctx)) {
+    for (const s of scheduledResources(ctx.graph)) {
         const hours = weeklyOnHoursPerMonth(s.events);
         if (hours === undefined || hours >= hoursPerMonth) continue;
         const share = hours / hoursPerMonth;
@@ -118,4 +122,18 @@ export function applySchedules(ctx: CostContext): boolean {
         );
     }
     return applied;
+}
+
+/** The plan's "office hours" lines: each scheduled resource, its hours on, its starts and stops as written. */
+export function scheduleChecks(graph: Graph): { topic: string; resource: string; shows: string }[] {
+    return scheduledResources(graph).map((s) => {
+        const when = (on: boolean) => [...new Set(s.events.filter((e) => e.on === on).map((e) => e.expression))];
+        const zone = s.events.find((e) => e.timeZone !== undefined)?.timeZone ?? "UTC";
+        const hours = weeklyOnHoursPerMonth(s.events);
+        return {
+            topic: "office hours",
+            resource: s.resource.name,
+            shows: `on ${hours} h a month: starts ${when(true).join(", ") || "never"}, stops ${when(false).join(", ") || "never"} (${zone})`,
+        };
+    });
 }
