@@ -7,8 +7,11 @@
  * In prod (ALB behind CloudFront) the application checks every token itself.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { resolveJwksMirrorArgs } from "../components/auth/jwksMirror";
 import { resolveUserAuthSettings } from "../components/auth/settings";
 import {
+    JwksMirror,
+    jwksReadStatement,
     UserAuth,
     type PostgresDb,
     type SecureVpc,
@@ -16,6 +19,7 @@ import {
     type UserAuthJwtConfiguration,
 } from "../components";
 import { LOCAL_CALLBACK_URL } from "./authConfig";
+import type { TaskRoleStatement } from "../components/ecs/containerChecks";
 import type { EnvironmentConfig } from "./config";
 import { environmentTags } from "./environmentSteps";
 import { step } from "./steps";
@@ -32,6 +36,7 @@ export const PUBLIC_ROUTE_KEYS = ["GET /api/health", "GET /api/health/db", "GET 
 declare module "./steps" {
     interface Refs {
         auth: UserAuth;
+        jwks: JwksMirror;
     }
 }
 
@@ -99,9 +104,42 @@ export const authStep = step({
     },
 });
 
-/** Variables of the application's container: the issuer and client it accepts, the trigger's role to create. */
-export function authAppEnvironment(auth: UserAuth): Record<string, pulumi.Input<string>> {
-    return { AUTH_ISSUER: auth.issuerUrl, AUTH_CLIENT_ID: auth.clientId, DB_TRIGGER_USER: TRIGGER_DB_USER };
+/**
+ * The copy of the pool's key set the tasks read through the VPC's S3 gateway endpoint (dev's tasks
+ * have no route to the internet; prod's then do not depend on NAT to check tokens either).
+ */
+export const jwksStep = step({
+    ref: "jwks",
+    component: "JwksMirror",
+    name: (c) => `${c.stack}-jwks`,
+    args: (c, refs) => ({
+        jwksUrl: refs.auth.jwksUrl,
+        readVpcEndpointIds: [refs.vpc.s3EndpointId],
+        forceDestroy: c.environment !== "prod",
+        logRetentionDays: c.logRetentionDays,
+        tags: environmentTags(c),
+    }),
+    validate: (name, args) => resolveJwksMirrorArgs(name, args),
+    create: (name, args) => new JwksMirror(name, args),
+    keys: { jwksUrl: "", readVpcEndpointIds: "", forceDestroy: "environment" },
+});
+
+/**
+ * Variables of the application's container: the issuer and client it accepts, where it reads the
+ * pool's keys (the S3 copy), the trigger's role to create.
+ */
+export function authAppEnvironment(auth: UserAuth, jwks: JwksMirror): Record<string, pulumi.Input<string>> {
+    return {
+        AUTH_ISSUER: auth.issuerUrl,
+        AUTH_CLIENT_ID: auth.clientId,
+        AUTH_JWKS_URI: jwks.s3Uri,
+        DB_TRIGGER_USER: TRIGGER_DB_USER,
+    };
+}
+
+/** The task role's read of the key set's copy (that one object). */
+export function authTaskRoleStatements(jwks: JwksMirror): TaskRoleStatement[] {
+    return [jwksReadStatement(jwks.objectArn)];
 }
 
 /** EcsEc2Service arguments for the HTTP API ingress: the pool's JWT authorizer, the public routes. */

@@ -10,7 +10,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { authAppEnvironment, authServiceArgs } from "./auth";
+import { authAppEnvironment, authServiceArgs, authTaskRoleStatements } from "./auth";
 import {
     AppSecret,
     type BillingAlarm,
@@ -238,7 +238,7 @@ export const serviceStep = step({
                 RENDERS_PREFIX: images.rendersPrefix,
                 MAX_UPLOAD_BYTES: String(images.maxUploadBytes),
                 ...messagingEnvironment(refs, c),
-                ...authAppEnvironment(refs.auth),
+                ...authAppEnvironment(refs.auth, refs.jwks),
             },
             secrets: {
                 DB_SECRET: db.masterUserSecretArn,
@@ -263,6 +263,7 @@ export const serviceStep = step({
                     resources: [pulumi.interpolate`${db.iamConnectArnPrefix}/${APP_DB_USER}`],
                 },
                 ...messagingStatements(refs),
+                ...authTaskRoleStatements(refs.jwks),
             ],
             ...(c.ingress === "alb"
                 ? {

@@ -18,7 +18,7 @@ import {
     vpcStep,
 } from "./environmentSteps";
 import { cacheStep, messagesStep } from "./messaging";
-import { authStep } from "./auth";
+import { authStep, jwksStep } from "./auth";
 import { sitePrepStep, siteStep } from "./siteSteps";
 import { step, type Step } from "./steps";
 
@@ -124,6 +124,7 @@ export const CORE_STEPS: readonly Step<any, any, any>[] = [
     messagesStep,
     cacheStep,
     authStep,
+    jwksStep,
     serviceStep,
     siteStep,
     billingStep,

@@ -54,7 +54,10 @@ export interface AppOptions {
     readonly appPassword?: string;
     /** First delay between failed migration attempts (ms), doubling to 30 s. @default 1000 */
     readonly migrationRetryMs?: number;
-    /** S3 client for presigned uploads and manifests. Default: one for AWS_REGION (S3_ENDPOINT when set). */
+    /**
+     * S3 client for presigned uploads and manifests, and for an `s3://` AUTH_JWKS_URI (the mirrored
+     * key set). Default: one for AWS_REGION (S3_ENDPOINT and S3_FORCE_PATH_STYLE when set).
+     */
     readonly s3?: S3Client;
     /** Clock (Unix ms) of the uploads and messages APIs. @default Date.now */
     readonly now?: () => number;
@@ -135,6 +138,17 @@ function uploadsApi(env: Env, log: Log, s3?: S3Client, now?: () => number): Rout
     return uploadRoutes({ s3: client, settings: settings.value, log, now });
 }
 
+/** The S3 client of the key set copy: options.s3, else one made on first use for AWS_REGION (S3_ENDPOINT when set). */
+function keySetClient(env: Env, s3: S3Client | undefined): () => S3Client {
+    let client = s3;
+    return () =>
+        (client ??= new S3Client({
+            region: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim(),
+            ...(env.S3_ENDPOINT?.trim() ? { endpoint: env.S3_ENDPOINT.trim() } : {}),
+            forcePathStyle: env.S3_FORCE_PATH_STYLE === "true",
+        }));
+}
+
 /** The caller the guard verified (src/auth), as the messages API names it. */
 const verifiedPrincipal: PrincipalOf = async ({ req }) => ({ userId: (await principalOf(req)).sub });
 
@@ -192,7 +206,7 @@ export function createApp(options: AppOptions = {}): App {
     ];
     // Deny by default: every route but the public ones needs a verified access token (src/auth/guard.ts).
     const service = createHttpService(
-        guard(authenticatorFromEnv(env, log), router(routes)),
+        guard(authenticatorFromEnv(env, log, keySetClient(env, options.s3)), router(routes)),
         log,
         options.timeouts ?? TIMEOUTS,
     );

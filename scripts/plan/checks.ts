@@ -5,7 +5,7 @@
  * the budget counts, whether the billing thresholds sit above the stack's
  * own idle cost, what Container Insights costs, how far the services scale,
  * whether an HTTP API's VPC link is kept active, what an office-hours schedule
- * stops and starts.
+ * stops and starts, where the tasks read the token keys.
  * Each line is read from the registrations, never assumed.
  */
 import { priceResources } from "./cost";
@@ -208,14 +208,25 @@ function scaling(rs: readonly PlanResource[]): PlanCheck[] {
         }));
 }
 
-/** VPC links: kept active by a scheduled request (a function with KEEP_ALIVE_URL), or not. */
-function vpcLinks(rs: readonly PlanResource[]): PlanCheck[] {
-    const urls = of(rs, "aws:lambda/function:Function")
-        .map((f) => str(at(f.inputs, "environment.variables.KEEP_ALIVE_URL")))
-        .filter((u): u is string => u !== undefined);
+/** The functions whose environment has `variable`, and the schedules of the rules that target them. */
+function scheduledBy(rs: readonly PlanResource[], variable: string): { values: string[]; schedules: string[] } {
+    const fns = of(rs, "aws:lambda/function:Function");
+    const value = (f: PlanResource) => str(at(f.inputs, `environment.variables.${variable}`));
+    const others = new Set(fns.filter((f) => value(f) === undefined).map((f) => f.urn));
+    const targets = of(rs, "aws:cloudwatch/eventTarget:EventTarget");
+    const targeting = (rule: PlanResource, urns: (urn: string) => boolean) =>
+        targets.some((t) => t.dependencies.includes(rule.urn) && t.dependencies.some(urns));
+    // A rule that targets another function is not one of these (a rule without targets may be).
     const schedules = of(rs, "aws:cloudwatch/eventRule:EventRule")
+        .filter((r) => !targeting(r, (u) => others.has(u)))
         .map((r) => str(r.inputs.scheduleExpression))
         .filter((e): e is string => e !== undefined);
+    return { values: fns.map(value).filter((v): v is string => v !== undefined), schedules };
+}
+
+/** VPC links: kept active by a scheduled request (a function with KEEP_ALIVE_URL), or not. */
+function vpcLinks(rs: readonly PlanResource[]): PlanCheck[] {
+    const { values: urls, schedules } = scheduledBy(rs, "KEEP_ALIVE_URL");
     return of(rs, "aws:apigatewayv2/vpcLink:VpcLink").map((l) => ({
         topic: "VPC link activity",
         resource: l.name,
@@ -224,6 +235,37 @@ function vpcLinks(rs: readonly PlanResource[]): PlanCheck[] {
                 ? `kept active: ${schedules.join(", ") || "scheduled"} GET ${urls.map((u) => u.replace(/^.*?\/\/[^/]+/, "")).join(", ")} through the API`
                 : "NO KEEP-ALIVE: inactive after 60 days without traffic",
     }));
+}
+
+/** The environment of each container of a task definition that checks tokens (AUTH_* variables). */
+function tokenCheckingContainers(td: PlanResource): Record<string, string>[] {
+    let defs: unknown;
+    try {
+        defs = JSON.parse(str(td.inputs.containerDefinitions) ?? "[]");
+    } catch {
+        return [];
+    }
+    return (Array.isArray(defs) ? defs : [])
+        .map((c) =>
+            Object.fromEntries(
+                (list(at(c, "environment")) ?? []).map((e) => [str(at(e, "name")), str(at(e, "value"))]),
+            ),
+        )
+        .filter((env) => env.AUTH_ISSUER !== undefined || env.AUTH_USER_POOL_ID !== undefined);
+}
+
+/** Token keys: where each token-checking task reads the issuer's key set (a copy in S3 needs no internet route). */
+function tokenKeys(rs: readonly PlanResource[]): PlanCheck[] {
+    const { values: copies, schedules } = scheduledBy(rs, "JWKS_SOURCE_URL");
+    return of(rs, "aws:ecs/taskDefinition:TaskDefinition").flatMap((td) =>
+        tokenCheckingContainers(td).map((env) => ({
+            topic: "token keys",
+            resource: td.name,
+            shows: env.AUTH_JWKS_URI?.startsWith("s3://")
+                ? `read from the S3 copy (no internet route needed)${copies.length > 0 ? `, copied ${schedules.join(", ") || "on a schedule"} and at deploy` : ": NO MIRROR FUNCTION copies it"}`
+                : "downloaded from the issuer: needs a route to the internet (NAT)",
+        })),
+    );
 }
 
 /** Every check of a plan, in a fixed order. Pure. */
@@ -239,5 +281,6 @@ export function planChecks(resources: readonly PlanResource[], cost: CostReport,
         ...scaling(resources),
         ...vpcLinks(resources),
         ...scheduleChecks(graph),
+        ...tokenKeys(resources),
     ];
 }

@@ -110,7 +110,11 @@ export function baseline(stack: string, get: () => StackEvaluation, minRetention
     it("the task role may put objects under uploads/, read rendition manifests, and nothing more on the bucket", () => {
         const rec = get().recording;
         const bucket = rec.ofType("aws:s3/bucket:Bucket").find((b) => b.name.endsWith("-images-media"))!;
-        const s3 = taskRoleStatements(rec).filter((st) => [st.Action].flat().some((a: string) => a.startsWith("s3:")));
+        const s3 = taskRoleStatements(rec).filter(
+            (st) =>
+                [st.Action].flat().some((a: string) => a.startsWith("s3:")) &&
+                [st.Resource].flat().some((r: string) => r.startsWith(`${bucket.state.arn}/`)),
+        );
         expect(s3.map((st) => [[st.Action].flat(), [st.Resource].flat()])).to.deep.equal([
             [["s3:PutObject"], [`${bucket.state.arn}/uploads/*`]],
             [["s3:GetObject"], [`${bucket.state.arn}/renders/*/manifest.json`]],

@@ -6,6 +6,7 @@
  *   createHttpService(guard(auth, router(routes)), …); // deny by default
  *   const { sub } = await principalOf(ctx.req);         // in a handler: the caller
  */
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { Env } from "../db/settings";
 import type { Log } from "../log";
 import { createAuthenticator, unconfiguredAuthenticator, type Authenticator } from "./principal";
@@ -14,17 +15,20 @@ import { createTokenVerifier } from "./verifier";
 
 export { guard, isPublicRequest, principalOf, PUBLIC_ROUTES, type PublicRoute } from "./guard";
 export { createAuthenticator, unauthorized, type Authenticator, type Principal } from "./principal";
-export { authSettingsFromEnv, type AuthSettings } from "./settings";
-export { createTokenVerifier, type TokenVerifier } from "./verifier";
+export { authSettingsFromEnv, parseS3Uri, type AuthSettings } from "./settings";
+export { createTokenVerifier, type TokenVerifier, type VerifierDeps } from "./verifier";
 
-/** The authenticator the AUTH_* variables describe; without them every protected request is a 503. */
-export function authenticatorFromEnv(env: Env, log: Log): Authenticator {
+/**
+ * The authenticator the AUTH_* variables describe; without them every protected request is a 503.
+ * `s3` reads an `s3://` AUTH_JWKS_URI (the mirrored key set).
+ */
+export function authenticatorFromEnv(env: Env, log: Log, s3?: () => S3Client): Authenticator {
     const settings = authSettingsFromEnv(env);
     if (!settings.ok) {
         log("warn", "authentication not configured: protected routes answer 503", { reason: settings.reason });
         return unconfiguredAuthenticator(settings.reason);
     }
-    const { kind, issuer, clientId } = settings.value;
-    log("info", "access tokens verified", { kind, issuer, clientId });
-    return createAuthenticator(createTokenVerifier(settings.value), log);
+    const { kind, issuer, clientId, jwksUri } = settings.value;
+    log("info", "access tokens verified", { kind, issuer, clientId, jwksUri });
+    return createAuthenticator(createTokenVerifier(settings.value, { s3 }), log);
 }

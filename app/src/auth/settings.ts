@@ -6,7 +6,9 @@
  *   AUTH_ISSUER        the expected `iss` (a Cognito pool's issuer URL, or any OpenID
  *                      provider's: local runs and tests use one on loopback)
  *   AUTH_CLIENT_ID     the app client whose access tokens are accepted (`client_id` claim)
- *   AUTH_JWKS_URI      the provider's key set; default: `<issuer>/.well-known/jwks.json`
+ *   AUTH_JWKS_URI      the provider's key set; default: `<issuer>/.well-known/jwks.json`;
+ *                      or `s3://<bucket>/<key>`, a copy of it (JwksMirror: tasks without
+ *                      internet access read it through the VPC's S3 gateway endpoint)
  *
  * Either AUTH_USER_POOL_ID or AUTH_ISSUER, and AUTH_CLIENT_ID, are required.
  * URLs are https; plain http is accepted for loopback hosts only (local runs).
@@ -53,6 +55,22 @@ export function urlProblem(key: string, url: string): string | undefined {
     return `${key} is not https (http is accepted for localhost only)`;
 }
 
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9!_.*'()/-]+$/;
+
+/** Bucket and key of an `s3://<bucket>/<key>` URI, or undefined when `uri` is not one. */
+export function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
+    if (!S3_URI.test(uri)) return undefined;
+    const rest = uri.slice("s3://".length);
+    const slash = rest.indexOf("/");
+    return { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
+}
+
+/** Why `uri` is not a key set location (an https URL, http on loopback, or `s3://<bucket>/<key>`), or undefined. */
+export function jwksUriProblem(key: string, uri: string): string | undefined {
+    if (!uri.startsWith("s3:")) return urlProblem(key, uri);
+    return parseS3Uri(uri) ? undefined : `${key} is not an s3://<bucket>/<key> URI`;
+}
+
 /** The issuer of a Cognito user pool id, or undefined when `id` is not one. */
 export function cognitoIssuer(id: string): string | undefined {
     const m = POOL_ID.exec(id);
@@ -82,7 +100,7 @@ export function authSettingsFromEnv(env: Env): Parsed<AuthSettings> {
     if (clientId === undefined) problems.push("AUTH_CLIENT_ID is not set");
     else if (!CLIENT_ID.test(clientId)) problems.push("AUTH_CLIENT_ID is not a client id");
     if (jwksUri !== undefined) {
-        const why = urlProblem("AUTH_JWKS_URI", jwksUri);
+        const why = jwksUriProblem("AUTH_JWKS_URI", jwksUri);
         if (why) problems.push(why);
     }
     if (problems.length > 0 || issuer === undefined || clientId === undefined) {
