@@ -51,7 +51,11 @@ for (const stack of ["dev", "prod"]) {
         });
 
         it("reads rendition manifests only, writes uploads only", () => {
-            const s3 = taskRoleStatements(ev).filter((s) => [s.Action].flat().some((a) => a.startsWith("s3:")));
+            const all = taskRoleStatements(ev).filter((s) => [s.Action].flat().some((a) => a.startsWith("s3:")));
+            // Besides the media bucket: a read of the pool's key set copy (JwksMirror), that one object only.
+            const copy = all.filter((s) => [s.Resource].flat().every((r) => /-jwks-bucket\/jwks\.json$/.test(r)));
+            expect(copy.map((s) => [s.Action].flat())).to.deep.equal([["s3:GetObject"]]);
+            const s3 = all.filter((s) => !copy.includes(s));
             const byAction = Object.fromEntries(s3.map((s) => [[s.Action].flat().join(","), [s.Resource].flat()]));
             expect(Object.keys(byAction).sort()).to.deep.equal(["s3:GetObject", "s3:PutObject"]);
             expect(byAction["s3:GetObject"][0]).to.match(/\/renders\/\*\/manifest\.json$/);
