@@ -206,8 +206,9 @@ describe("OfficeHours (office-hours schedule)", () => {
         ])
             expect(message).to.include(line);
         const times = await failsBeforeRegistering(
-            () => new OfficeHours("dev-hours", { timeZone: "UTC", start: "8:00", stop: "24:00" }),
+            () => new OfficeHours("Dev_Hours", { timeZone: "UTC", start: "8:00", stop: "24:00" }),
         );
+        expect(times).to.include('name: "Dev_Hours" is not a valid name');
         expect(times).to.include('start: "8:00" is not a time of day: expected HH:MM from 00:00 to 23:59');
         expect(times).to.include('stop: "24:00" is not a time of day');
         expect(times).to.include("are all empty: expected at least one resource to schedule");

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { policyDocument, type PolicyDocument } from "../shared/iamDocuments";
-import { componentName, int, oneOf, ordered, requiredInput, resolveOn, type ProblemSink } from "../shared/inputChecks";
+import { int, oneOf, ordered, requiredInput, resolveOn, type ProblemSink } from "../shared/inputChecks";
 import { tagProblems } from "../shared/tags";
 import { show } from "../shared/validation";
 import { clockTime, minuteOfDay, parseDays, timeZone, weekDays, type WeekDay } from "./officeHoursSchedule";
@@ -82,6 +82,7 @@ export interface OfficeHoursArgs {
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const SERVICE_RESOURCE_ID = /^service\/[A-Za-z0-9_-]{1,255}\/[A-Za-z0-9_-]{1,255}$/;
 const DB_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/;
 
@@ -142,7 +143,12 @@ export function resolveOfficeHoursArgs(name: string, args: OfficeHoursArgs) {
     return resolveOn(`OfficeHours "${name}"`, undefined, (p) => {
         const a = (args ?? {}) as Partial<OfficeHoursArgs>;
         const d = OFFICE_HOURS_DEFAULTS;
-        componentName(p, name);
+        p.expect(
+            NAME.test(name),
+            "name",
+            name,
+            "is not a valid name: expected 1 to 40 lower-case letters, digits and hyphens, starting with a letter (its schedules' names add up to 24 characters within EventBridge Scheduler's 64)",
+        );
         const zone = timeZone(a.timeZone);
         if (zone !== undefined) p.expect(false, "timeZone", a.timeZone, zone);
         const daysText = a.days ?? d.days;
