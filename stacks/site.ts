@@ -120,7 +120,12 @@ export interface SiteParts {
     /** The application's certificate (stack region), with a domain. */
     readonly certificate: DomainCertificate | undefined;
     /** Sign-in (a UserAuth): the site serves its settings at `/auth.json` and the CSP admits Cognito. */
-    readonly signIn?: { readonly issuerUrl: pulumi.Input<string>; readonly clientId: pulumi.Input<string> };
+    readonly signIn?: {
+        readonly issuerUrl: pulumi.Input<string>;
+        readonly clientId: pulumi.Input<string>;
+        /** `https://<login domain>`: base of the sign-out and revocation endpoints. */
+        readonly loginBaseUrl: pulumi.Input<string>;
+    };
 }
 
 /** Origins the page's sign-in code calls (OIDC discovery at the issuer, the token endpoint on the login domain). */
@@ -128,11 +133,20 @@ export function signInConnectSources(region: string): string[] {
     return [`https://cognito-idp.${region}.amazonaws.com`, `https://*.auth.${region}.amazoncognito.com`];
 }
 
-/** The sign-in settings the web app reads at start (web/src/auth.ts): `/auth.json`. */
+/**
+ * The sign-in settings the web app reads at start (web/src/auth.ts): `/auth.json`. Cognito's discovery
+ * document names no end-session or revocation endpoint: sign-out uses the login domain's `/logout`
+ * (the provider's session ends) and `/oauth2/revoke` (the refresh token is revoked).
+ */
 export function authSettingsFile(signIn: NonNullable<SiteParts["signIn"]>) {
     return {
         key: "auth.json",
-        content: pulumi.jsonStringify({ issuer: signIn.issuerUrl, clientId: signIn.clientId }),
+        content: pulumi.jsonStringify({
+            issuer: signIn.issuerUrl,
+            clientId: signIn.clientId,
+            logoutUrl: pulumi.interpolate`${signIn.loginBaseUrl}/logout`,
+            revocationUrl: pulumi.interpolate`${signIn.loginBaseUrl}/oauth2/revoke`,
+        }),
         contentType: "application/json",
     };
 }

@@ -212,7 +212,11 @@ describe("CloudFront in front of the application", () => {
 
     describe("generated files (runtime settings such as /auth.json)", () => {
         it("are uploaded beside the build with no-cache; the sign-in settings admit Cognito in the CSP", async () => {
-            const auth = authSettingsFile({ issuerUrl: pulumi.output("https://issuer.example"), clientId: "abc" });
+            const auth = authSettingsFile({
+                issuerUrl: pulumi.output("https://issuer.example"),
+                clientId: "abc",
+                loginBaseUrl: "https://login.auth.eu-west-1.amazoncognito.com",
+            });
             const rec = await record(
                 () =>
                     new StaticSite("web", {
@@ -226,6 +230,8 @@ describe("CloudFront in front of the application", () => {
             expect(JSON.parse(file.inputs.content)).to.deep.equal({
                 issuer: "https://issuer.example",
                 clientId: "abc",
+                logoutUrl: "https://login.auth.eu-west-1.amazoncognito.com/logout",
+                revocationUrl: "https://login.auth.eu-west-1.amazoncognito.com/oauth2/revoke",
             });
             const csp = rec.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").inputs
                 .securityHeadersConfig.contentSecurityPolicy.contentSecurityPolicy;

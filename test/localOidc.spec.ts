@@ -19,19 +19,9 @@ import {
     parseTokens,
     randomString,
 } from "../web/src/auth";
+import { memoryStorage } from "./support/memoryStorage";
 
 const SITE = "http://127.0.0.1:5999";
-
-/** sessionStorage stand-in (a Map). */
-function memoryStorage() {
-    const m = new Map<string, string>();
-    return {
-        getItem: (k: string) => m.get(k) ?? null,
-        setItem: (k: string, v: string) => void m.set(k, v),
-        removeItem: (k: string) => void m.delete(k),
-        map: m,
-    };
-}
 
 /** Follows the provider's redirects with a cookie jar, signing in at its form; returns the callback URL. */
 async function signInAt(issuer: string, authorize: string, email: string, password: string): Promise<string> {

@@ -59,6 +59,14 @@ function commonSiteChecks(stack: string, get: () => StackEvaluation) {
         const settings = JSON.parse(file!.inputs.content);
         expect(settings.clientId).to.equal(client.id);
         expect(settings.issuer).to.equal(`https://cognito-idp.us-east-1.amazonaws.com/${pool.id}`);
+        // Sign-out ends the managed login session and revokes the refresh token (Cognito's discovery names neither).
+        const domain = rec.one("aws:cognito/userPoolDomain:UserPoolDomain").inputs.domain;
+        expect(settings.logoutUrl).to.equal(`https://${domain}.auth.us-east-1.amazoncognito.com/logout`);
+        expect(settings.revocationUrl).to.equal(`https://${domain}.auth.us-east-1.amazoncognito.com/oauth2/revoke`);
+        // The page returns to its origin's `/`: one of the client's sign-out URLs.
+        expect(client.inputs.logoutUrls).to.include.members(
+            client.inputs.callbackUrls.filter((u: string) => new URL(u).pathname === "/"),
+        );
         const headers = rec.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").inputs;
         const csp: string = headers.securityHeadersConfig.contentSecurityPolicy.contentSecurityPolicy;
         const connect = csp.split(";").find((d) => d.trim().startsWith("connect-src"))!;

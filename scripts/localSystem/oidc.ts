@@ -40,6 +40,14 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ""}
 <button type="submit">Sign in</button></form></main></body></html>`;
 }
 
+/** The end-session page: the provider's confirmation form, confirmed and submitted as soon as it loads. */
+async function logoutSource(ctx: any, form: string): Promise<void> {
+    ctx.type = "html";
+    ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Signing out (local)</title></head>
+<body><main><h1>Signing out</h1>${form.replace("</form>", '<input type="hidden" name="logout" value="yes"><button type="submit">Sign out</button></form>')}
+<script>document.getElementById("op.logoutForm").submit();</script></main></body></html>`;
+}
+
 async function formOf(req: http.IncomingMessage): Promise<URLSearchParams> {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -109,7 +117,10 @@ export async function startOidc(port: number, siteOrigin: string, log: (line: st
                     jwt: { sign: { alg: "RS256" } },
                 }),
             },
-            rpInitiatedLogout: { enabled: true },
+            // Sign-out ends the provider's session at once (no confirmation page), as Cognito's /logout does.
+            rpInitiatedLogout: { enabled: true, logoutSource },
+            // The page revokes its refresh token at sign-out.
+            revocation: { enabled: true },
         },
         // The claims the API reads, as Cognito names them.
         extraTokenClaims: (_ctx: unknown, token: any) =>

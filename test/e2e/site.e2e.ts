@@ -5,7 +5,8 @@
  * in-process by startLocal, and headless Chromium using the page as a person
  * would: sign in at the local OpenID provider (code + PKCE), create the
  * user's record, upload a real JPEG, see the three renditions; an anonymous
- * call to the API is refused.
+ * call to the API is refused; sign out (the provider's session ends, the
+ * refresh token is revoked) and sign in again with credentials.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -154,6 +155,61 @@ describe("the web app in headless Chromium against the local system", function (
         }
         const widths = images.map((i) => i.naturalWidth).sort((a, b) => a - b);
         expect(widths).to.deep.equal([150, 640, 1280]);
+    });
+
+    it("signs out at the provider: the tab forgets its tokens, the old refresh token and the page's calls are refused", async () => {
+        const tokens = JSON.parse(String(await page.evaluate('sessionStorage.getItem("auth.tokens")'))) as {
+            refreshToken?: string;
+        };
+        expect(tokens.refreshToken, "signed in with a refresh token").to.be.a("string");
+        const atProvider: string[] = [];
+        const onRequest = (r: { url(): string; method(): string }) => {
+            const u = new URL(r.url());
+            if (u.origin === system.issuerUrl) atProvider.push(`${r.method()} ${u.pathname}`);
+        };
+        page.on("request", onRequest);
+        await page.getByRole("button", { name: "Sign out" }).click();
+        await page.waitForURL(system.url, { timeout: 30_000 });
+        await page.getByRole("button", { name: "Sign in" }).waitFor();
+        page.off("request", onRequest);
+        // Revocation, then RP-initiated logout confirmed at once, then back to the site (which reads discovery again).
+        expect(atProvider).to.deep.equal([
+            "POST /token/revocation",
+            "GET /session/end",
+            "POST /session/end/confirm",
+            "GET /.well-known/openid-configuration",
+        ]);
+        expect(await page.evaluate('sessionStorage.getItem("auth.tokens")')).to.equal(null);
+        const refresh = await fetch(`${system.issuerUrl}/token`, {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({
+                grant_type: "refresh_token",
+                client_id: "local-web",
+                refresh_token: tokens.refreshToken!,
+            }).toString(),
+        });
+        expect(refresh.status, "the old refresh token").to.equal(400);
+        expect(((await refresh.json()) as { error: string }).error).to.equal("invalid_grant");
+        // The page holds no token any more: its own call to the API is refused (Chromium logs that
+        // deliberate 401 as a console error, which is not one of the page's problems).
+        const logged = problems.length;
+        expect(await page.evaluate('fetch("/api/users").then((r) => r.status)')).to.equal(401);
+        await page.waitForTimeout(0);
+        const refused = problems.splice(logged).filter((p) => !/status of 401 \(Unauthorized\)/.test(p));
+        problems.push(...refused);
+        await page.locator("#auth-status", { hasText: "Sign in to manage your user record" }).waitFor();
+    });
+
+    it("asks for credentials again on the next sign-in: the provider's session is gone", async () => {
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 30_000 });
+        expect(page.url().startsWith(system.issuerUrl), page.url()).to.equal(true);
+        await page.getByLabel("Email").fill(email);
+        await page.getByLabel("Password").fill("correct horse battery");
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.locator("#auth-status", { hasText: `Signed in as ${email}.` }).waitFor({ timeout: 30_000 });
+        await page.locator("#users tbody tr", { hasText: email }).waitFor();
     });
 
     it("ran without console errors or CSP violations", () => {

@@ -9,6 +9,14 @@ export interface AuthConfig {
     readonly clientId: string;
     /** @default "openid email" */
     readonly scope?: string;
+    /**
+     * Cognito's managed login sign-out (`https://<domain>/logout`): its discovery document names no
+     * end-session endpoint. Sign-out goes there with `client_id` and `logout_uri` (one of the
+     * client's sign-out URLs). @default the discovery document's `end_session_endpoint`
+     */
+    readonly logoutUrl?: string;
+    /** Where the refresh token is revoked at sign-out (Cognito: `https://<domain>/oauth2/revoke`). @default the discovery document's `revocation_endpoint` */
+    readonly revocationUrl?: string;
 }
 
 /** The endpoints of an issuer's discovery document (`/.well-known/openid-configuration`). */
@@ -16,6 +24,7 @@ export interface Endpoints {
     readonly authorization_endpoint: string;
     readonly token_endpoint: string;
     readonly end_session_endpoint?: string;
+    readonly revocation_endpoint?: string;
 }
 
 export interface Tokens {
@@ -99,6 +108,32 @@ export function jwtClaims(token: string | undefined): Record<string, unknown> {
     } catch {
         return {};
     }
+}
+
+/**
+ * Where sign-out sends the browser so that the provider's session ends too (the next sign-in asks
+ * for credentials again): Cognito's /logout (`client_id`, `logout_uri`), else the provider's
+ * RP-initiated logout endpoint (`client_id`, `post_logout_redirect_uri`, `id_token_hint`), else
+ * straight back to the app.
+ */
+export function signOutUrl(
+    config: AuthConfig,
+    endpoints: Pick<Endpoints, "end_session_endpoint">,
+    returnTo: string,
+    idToken?: string,
+): string {
+    if (config.logoutUrl) {
+        const url = new URL(config.logoutUrl);
+        url.searchParams.set("client_id", config.clientId);
+        url.searchParams.set("logout_uri", returnTo);
+        return url.toString();
+    }
+    if (!endpoints.end_session_endpoint) return returnTo;
+    const url = new URL(endpoints.end_session_endpoint);
+    url.searchParams.set("client_id", config.clientId);
+    url.searchParams.set("post_logout_redirect_uri", returnTo);
+    if (idToken) url.searchParams.set("id_token_hint", idToken);
+    return url.toString();
 }
 
 const KEY = { tokens: "auth.tokens", pending: "auth.pending" } as const;
@@ -210,15 +245,28 @@ export async function createSession(d: SessionDeps) {
                 }),
             );
         },
-        signOut(): void {
+        /**
+         * Forgets the tokens, revokes the refresh token (best effort: it cannot mint new access tokens
+         * any more) and ends the provider's session (signOutUrl), which sends the browser back here.
+         */
+        async signOut(): Promise<void> {
             const t = read();
             save(undefined);
-            if (!endpoints.end_session_endpoint) return d.location.assign(redirectUri);
-            const url = new URL(endpoints.end_session_endpoint);
-            url.searchParams.set("client_id", d.config.clientId);
-            url.searchParams.set("post_logout_redirect_uri", redirectUri);
-            if (t?.idToken) url.searchParams.set("id_token_hint", t.idToken);
-            d.location.assign(url.toString());
+            const revocation = d.config.revocationUrl ?? endpoints.revocation_endpoint;
+            if (t?.refreshToken && revocation) {
+                await d
+                    .fetch(revocation, {
+                        method: "POST",
+                        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+                        body: new URLSearchParams({
+                            client_id: d.config.clientId,
+                            token: t.refreshToken,
+                            token_type_hint: "refresh_token",
+                        }).toString(),
+                    })
+                    .catch(() => undefined);
+            }
+            d.location.assign(signOutUrl(d.config, endpoints, redirectUri, t?.idToken));
         },
     };
 }
@@ -228,7 +276,14 @@ export async function loadAuthConfig(doFetch: typeof fetch): Promise<AuthConfig 
     const res = await doFetch("/auth.json", { headers: { Accept: "application/json" } }).catch(() => undefined);
     if (!res?.ok) return undefined;
     const c = (await res.json().catch(() => undefined)) as Partial<AuthConfig> | undefined;
+    const optional = (v: unknown) => (typeof v === "string" ? v : undefined);
     return typeof c?.issuer === "string" && typeof c.clientId === "string"
-        ? { issuer: c.issuer, clientId: c.clientId, scope: c.scope }
+        ? {
+              issuer: c.issuer,
+              clientId: c.clientId,
+              scope: optional(c.scope),
+              logoutUrl: optional(c.logoutUrl),
+              revocationUrl: optional(c.revocationUrl),
+          }
         : undefined;
 }

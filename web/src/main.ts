@@ -134,7 +134,7 @@ const authStatus = $("auth-status");
 const signIn = $<HTMLButtonElement>("sign-in");
 const signOut = $<HTMLButtonElement>("sign-out");
 signIn.addEventListener("click", () => void session?.signIn());
-signOut.addEventListener("click", () => session?.signOut());
+signOut.addEventListener("click", () => void session?.signOut());
 
 async function start(): Promise<void> {
     try {
