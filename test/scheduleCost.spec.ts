@@ -7,6 +7,8 @@
  * real dev stack with the schedule on.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { mocksReady } from "./harness/mocks";
 import { hoursOnPerMonth } from "../components/ops";
 import { priceResources } from "../scripts/plan/cost";
@@ -143,6 +145,10 @@ describe("plan: dev on office hours (the real stack)", function () {
         expect(
             plan.cost.items.filter((i) => i.key.includes("office-hours")).map((i) => i.key.split(":")[0]),
         ).to.deep.equal(["ec2", "ebs", "ipv4"]);
+        // The README reports the same figure next to dev always on.
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        expect(readme).to.include(`| dev | ${always.cost.totalUsd.toFixed(2)} USD |`);
+        expect(readme).to.include(`| dev on office hours (opt-in) | ${plan.cost.totalUsd.toFixed(2)} USD |`);
         expect(plan.cost.notes).to.include(
             `Office hours save $${(Math.round((always.cost.totalUsd - plan.cost.totalUsd) * 100) / 100).toFixed(2)} a month: always on, the total would be $${always.cost.totalUsd.toFixed(2)}.`,
         );
