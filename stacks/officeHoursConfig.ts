@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { boolean as booleanCheck, type Check } from "../components/shared/checks";
 import { OFFICE_HOURS_DEFAULTS } from "../components/ops/officeHoursArgs";
-import { clockTime, minuteOfDay, timeZone, weekDays } from "../components/ops/officeHoursSchedule";
+import { clockTime, minuteOfDay, timeZone, weekDays } from "../components/shared/schedules";
 import { show } from "../components/shared/validation";
 import { baseError, withCheck } from "../components/shared/zodCheck";
 

@@ -8,7 +8,7 @@ import { policyDocument, type PolicyDocument } from "../shared/iamDocuments";
 import { int, oneOf, ordered, requiredInput, resolveOn, type ProblemSink } from "../shared/inputChecks";
 import { tagProblems } from "../shared/tags";
 import { show } from "../shared/validation";
-import { clockTime, minuteOfDay, parseDays, timeZone, weekDays, type WeekDay } from "./officeHoursSchedule";
+import { clockTime, minuteOfDay, parseDays, timeZone, weekDays, type WeekDay } from "../shared/schedules";
 
 /** Defaults of {@link OfficeHoursArgs}, named by each argument's `@default`. */
 export const OFFICE_HOURS_DEFAULTS = {

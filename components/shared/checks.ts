@@ -12,7 +12,8 @@
  * Related vocabularies live beside this file, named by what they hold:
  * `tags.ts` (AWS tag rules), `regions.ts` (regions and their zone counts),
  * `instanceTypes.ts` (EC2 instance types and RDS DB instance classes, from
- * `data/instanceTypes.json`), `cidr.ts` (IPv4 CIDR blocks).
+ * `data/instanceTypes.json`), `cidr.ts` (IPv4 CIDR blocks), `schedules.ts`
+ * (IANA time zones, `HH:MM` clock times, days of the week).
  */
 import { instanceType } from "./instanceTypes";
 
