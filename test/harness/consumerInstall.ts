@@ -4,7 +4,8 @@
  * the tarball installed offline into a project in the temporary directory
  * with its own @pulumi/pulumi and @pulumi/aws (versions and integrity from
  * this repository's lockfile, packages from the npm cache that `npm ci`
- * filled). Only the library's own package is reinstalled between runs.
+ * filled). Only the library's own package is reinstalled between runs, and
+ * only when its tarball (or anything else in the manifest or lockfile) changed.
  */
 import { execFile } from "child_process";
 import { createHash } from "crypto";
@@ -102,9 +103,20 @@ export async function install(tarball: { filename: string; integrity: string }):
         peers: [...PEERS, ...TEST_DEPENDENCIES],
     });
     fs.mkdirSync(path.join(CONSUMER, "test"), { recursive: true });
-    fs.writeFileSync(path.join(CONSUMER, "package.json"), JSON.stringify(packageJson, null, 2));
-    fs.writeFileSync(path.join(CONSUMER, "package-lock.json"), JSON.stringify(packageLock, null, 2));
+    const files = { "package.json": packageJson, "package-lock.json": packageLock };
+    const text = Object.entries(files).map(([f, json]) => [f, JSON.stringify(json, null, 2)] as const);
+    for (const [f, t] of text) fs.writeFileSync(path.join(CONSUMER, f), t);
+    // The lockfile carries the tarball's integrity (npm packs reproducibly): an install of the same
+    // manifest and lockfile, found complete, is the one npm would make again.
+    const stamp = path.join(CACHE, "install.sha256");
+    const wanted = createHash("sha256").update(JSON.stringify(text)).digest("hex");
+    const complete = [path.join(LIBRARY, "package.json"), ".package-lock.json"].every((f) =>
+        fs.existsSync(path.join(CONSUMER, "node_modules", f)),
+    );
+    if (complete && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === wanted) return;
+    fs.rmSync(stamp, { force: true });
     // The tarball's version does not change between runs: remove it so npm installs this one.
     fs.rmSync(path.join(CONSUMER, "node_modules", LIBRARY), { recursive: true, force: true });
     await npm(["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], CONSUMER);
+    fs.writeFileSync(stamp, wanted);
 }
