@@ -60,6 +60,8 @@ describe("sample app: user lookups read through the cache (issue 19)", function 
                 },
                 appPassword: APP_PASSWORD,
                 migrationRetryMs: 100,
+                // A short bypass after a cache failure: the test waits it out once redis is back.
+                cacheCooldownMs: 200,
                 log: (level, msg, fields) => lines.push(JSON.stringify({ level, msg, ...fields })),
             });
             apps.push(app);

@@ -146,15 +146,23 @@ describe("sample app (app/server.ts)", () => {
             sink: string[] = logs,
             appPassword: string | null = APP_PASSWORD,
             appPasswordProvider?: () => Promise<string>,
+            healthCacheMs?: number,
         ): Promise<string> {
+            // Ready once the start-up migration succeeded, or failed once (it keeps retrying meanwhile).
+            let failedOnce = () => undefined as void;
+            const failed = new Promise<void>((resolve) => (failedOnce = resolve));
             const a = createApp({
                 env,
-                log: (level, msg, fields) => sink.push(JSON.stringify({ level, msg, ...fields })),
+                log: (level, msg, fields) => {
+                    if (msg === "start-up migration failed, retrying") failedOnce();
+                    sink.push(JSON.stringify({ level, msg, ...fields }));
+                },
                 appPassword: appPassword ?? undefined,
                 appPasswordProvider,
+                healthCacheMs,
             });
             apps.push(a);
-            await Promise.race([a.start(), new Promise((r) => setTimeout(r, 3000))]);
+            await Promise.race([a.start(), failed]);
             const server = a.service.server;
             await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
             return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
@@ -271,16 +279,18 @@ describe("sample app (app/server.ts)", () => {
             }
         });
 
-        it("with the database down, a bounded burst costs a check per second and one log line per state change", async () => {
+        it("with the database down, a bounded burst costs a check per cache period and one log line per state change", async () => {
             const lines: string[] = [];
-            const url = await app(dbEnv(), lines);
+            // A check result is shared for 250 ms here (1 s by default): the burst spans several.
+            const CACHE_MS = 250;
+            const url = await app(dbEnv(), lines, APP_PASSWORD, undefined, CACHE_MS);
             expect((await get(`${url}/api/health/db`)).status).to.equal(200);
             await db.pg.stop();
             const statuses: number[] = [];
             const started = Date.now();
-            // 20 at a time for 2.5 s (past the 1 s the last good check is cached), at most 5000 requests.
+            // 20 at a time for 4 cache periods (past the last good check's), at most 5000 requests.
             const worker = async () => {
-                while (statuses.length < 5000 && Date.now() - started < 2500) {
+                while (statuses.length < 5000 && Date.now() - started < 4 * CACHE_MS) {
                     const res = await fetch(`${url}/api/health/db`);
                     statuses.push(res.status);
                     await res.arrayBuffer();
@@ -288,7 +298,7 @@ describe("sample app (app/server.ts)", () => {
             };
             await Promise.all(Array.from({ length: 20 }, worker));
             const elapsed = Date.now() - started;
-            // Answers from the last good check (cached for a second) are 200, then 503 only.
+            // Answers from the last good check (while it is shared) are 200, then 503 only.
             const firstDown = statuses.indexOf(503);
             expect(firstDown, "a 503 within the burst").to.be.at.least(0);
             expect(
@@ -296,7 +306,9 @@ describe("sample app (app/server.ts)", () => {
                 statuses.join(","),
             ).to.equal(true);
             const a = apps[apps.length - 1];
-            expect(a.dbStatus!.checks, "database checks during the burst").to.be.at.most(Math.ceil(elapsed / 1000) + 2);
+            expect(a.dbStatus!.checks, "database checks during the burst").to.be.at.most(
+                Math.ceil(elapsed / CACHE_MS) + 2,
+            );
             const res = await get(`${url}/api/health/db`);
             expect(res.body).to.deep.equal({
                 status: "error",
@@ -307,7 +319,7 @@ describe("sample app (app/server.ts)", () => {
             // The liveness endpoint is unaffected: the ALB keeps the task.
             expect((await get(`${url}/api/health`)).status).to.equal(200);
             await db.pg.start();
-            await new Promise((r) => setTimeout(r, 1100));
+            await new Promise((r) => setTimeout(r, CACHE_MS + 100));
             expect((await get(`${url}/api/health/db`)).status).to.equal(200);
             const msgs = lines.map((l) => JSON.parse(l).msg);
             expect(msgs.filter((m) => /^database (un)?available/.test(m))).to.deep.equal([

@@ -40,6 +40,8 @@ export interface AppOptions {
     readonly timeouts?: Timeouts;
     /** How long one database check result is shared (ms). @default 1000 */
     readonly healthCacheMs?: number;
+    /** How long user lookups bypass the cache after a cache failure (ms). @default 5000 */
+    readonly cacheCooldownMs?: number;
     /**
      * Password of each new traffic connection. Default: an RDS IAM
      * authentication token for DB_APP_USER, signed with the task role's
@@ -160,7 +162,7 @@ export function createApp(options: AppOptions = {}): App {
     // The master secret is read once; nothing later (a child process, a log
     // of the environment) can find it in this process's environment.
     if (env === process.env) delete process.env.DB_SECRET;
-    const cache = appCacheFromEnv(env, log);
+    const cache = appCacheFromEnv(env, log, options.cacheCooldownMs);
     let health: HealthDb;
     let database: Database | undefined;
     let pool: Pool | undefined;

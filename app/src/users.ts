@@ -118,6 +118,7 @@ export function userRoutes(db: Database, cache?: AppCache): Route[] {
         client: cache?.client,
         keyPrefix: "user:",
         ttlSeconds: cache?.ttlSeconds ?? DEFAULT_CACHE_TTL_SECONDS,
+        cooldownMs: cache?.cooldownMs,
         log: cache?.log,
         load: async (key) => {
             const split = key.lastIndexOf(":");

@@ -18,6 +18,8 @@ export interface AppCache {
     /** The connected client; undefined when the environment has no cache. */
     readonly client: CacheClient | undefined;
     readonly ttlSeconds: number;
+    /** How long the cache is bypassed after a failure (ms); undefined: the read-through cache's default. */
+    readonly cooldownMs?: number;
     readonly log: (entry: Record<string, unknown>) => void;
     close(): Promise<void>;
 }
@@ -42,7 +44,7 @@ export function cacheSettingsFromEnv(
 }
 
 /** The cache the environment asks for (connecting in the background), or none. Never throws. */
-export function appCacheFromEnv(env: Env, log: Log): AppCache {
+export function appCacheFromEnv(env: Env, log: Log, cooldownMs?: number): AppCache {
     const entryLog = (entry: Record<string, unknown>) => {
         const { message, ...fields } = entry;
         log("warn", String(message ?? "cache"), fields);
@@ -51,8 +53,8 @@ export function appCacheFromEnv(env: Env, log: Log): AppCache {
     if (!settings.ok) log("warn", "cache not configured: user lookups go to the database", { reason: settings.reason });
     const ttlSeconds = settings.ok ? settings.value.ttlSeconds : DEFAULT_CACHE_TTL_SECONDS;
     const url = settings.ok ? settings.value.url : undefined;
-    if (!url) return { client: undefined, ttlSeconds, log: entryLog, close: async () => undefined };
+    if (!url) return { client: undefined, ttlSeconds, cooldownMs, log: entryLog, close: async () => undefined };
     const client = redisCacheClient(url, entryLog);
     log("info", "cache configured", { tls: url.startsWith("rediss:"), ttlSeconds });
-    return { client, ttlSeconds, log: entryLog, close: () => client.close() };
+    return { client, ttlSeconds, cooldownMs, log: entryLog, close: () => client.close() };
 }
