@@ -22,7 +22,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { compileConsumer } from "./harness/consumerCompile";
 import { lockSubset, resolveIn, type LockPackages } from "./harness/consumer";
-import { CONSUMER, install, LIBRARY, node, pack, PEERS, pkg, ROOT } from "./harness/consumerInstall";
+import { CONSUMER, install, LIBRARY, node, PEERS, pkg, ROOT } from "./harness/consumerInstall";
+import { packedLibrary } from "./harness/packedLibrary";
 import { consumerProgram, consumerTest, consumerTsconfig } from "./harness/consumerSources";
 import { describeExampleProjects } from "./harness/exampleChecks";
 import { type ExampleRun, runExamples, stageExamples } from "./harness/exampleRuns";
@@ -39,11 +40,8 @@ function readmeTest(): string {
 
 describe("a consumer of the packed library", function () {
     this.timeout(240000);
-    let tarball: { filename: string; integrity: string };
-
     before(async () => {
-        tarball = await pack();
-        await install(tarball);
+        await install(await packedLibrary());
         fs.writeFileSync(
             path.join(CONSUMER, "tsconfig.json"),
             JSON.stringify(consumerTsconfig(path.join(ROOT, "node_modules", "@types")), null, 2),

@@ -1,17 +1,16 @@
 /**
  * What `npm pack` puts in the published tarball (npm's own file list, from
- * `npm pack --dry-run --json`): the component sources and the files the
+ * `npm pack --json`, the tarball the consumer spec installs: harness/packedLibrary.ts): the component sources and the files the
  * Pulumi plugin host and its schema analyzer read (`pulumi package add`), the
  * built handler bundle with runtime files only, no program, tests, scripts or
  * repository tooling, and a manifest that runs nothing at a consumer's
  * install.
  */
 import { expect } from "chai";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { promisify } from "util";
-import { ensureHandlerBundle, isRuntimeFile } from "../components/imagePipeline/bundle";
+import { isRuntimeFile } from "../components/imagePipeline/bundle";
+import { packedLibrary } from "./harness/packedLibrary";
 
 const ROOT = path.resolve(__dirname, "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -56,15 +55,9 @@ describe("the published tarball (npm pack)", function () {
     let files: string[];
 
     before(async () => {
-        ensureHandlerBundle();
-        const { stdout } = await promisify(execFile)(
-            process.platform === "win32" ? "npm.cmd" : "npm",
-            ["pack", "--dry-run", "--json", "--ignore-scripts"],
-            { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
-        );
-        const [report] = JSON.parse(stdout) as { name: string; files: { path: string }[] }[];
-        expect(report.name).to.equal(pkg.name);
-        files = report.files.map((f) => f.path);
+        const packed = await packedLibrary();
+        expect(packed.name).to.equal(pkg.name);
+        files = [...packed.files];
     });
 
     it("runs nothing at a consumer's install", () => {

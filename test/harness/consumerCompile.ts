@@ -51,7 +51,11 @@ export function compileConsumer(dir: string, library: string): string {
         { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(d) },
     );
     if (!config) return format(problems, dir);
-    const manifests = ["package.json", path.join("node_modules", ".package-lock.json"), path.join("node_modules", library, "package.json")];
+    const manifests = [
+        "package.json",
+        path.join("node_modules", ".package-lock.json"),
+        path.join("node_modules", library, "package.json"),
+    ];
     const salt = `${programSalt(ts, config.options, `consumer ${dir}`)}\n${manifests
         .map((f) => `${f} ${hashOf(path.join(dir, f))}`)
         .join("\n")}`;

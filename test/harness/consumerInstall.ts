@@ -1,7 +1,6 @@
 /**
  * The consumer project of the packed library, shared by the consumer specs:
- * `npm pack` of this repository (lib/ rebuilt only when its inputs changed),
- * the tarball installed offline into a project in the temporary directory
+ * the tarball of this repository (packedLibrary.ts) installed offline into a project in the temporary directory
  * with its own @pulumi/pulumi and @pulumi/aws (versions and integrity from
  * this repository's lockfile, packages from the npm cache that `npm ci`
  * filled). Only the library's own package is reinstalled between runs, and
@@ -13,7 +12,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { ensureHandlerBundle } from "../../components/imagePipeline";
 import { consumerProject } from "./consumer";
 
 const run = promisify(execFile);
@@ -47,50 +45,6 @@ export function npm(args: string[], cwd: string) {
 
 export const node = (script: string, args: string[], cwd: string) =>
     run(process.execPath, [require.resolve(script, { paths: [ROOT] }), ...args], { cwd, maxBuffer: 64 << 20 });
-
-/** Every input of `tsc -p tsconfig.build.json`: the configs, the compiler's version and components/**. */
-function libInputsHash(): string {
-    const h = createHash("sha256");
-    h.update(`typescript ${require("typescript/package.json").version}\n`);
-    const files = ["tsconfig.json", "tsconfig.build.json"];
-    const walk = (dir: string) => {
-        for (const e of fs
-            .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
-            .sort((a, b) => (a.name < b.name ? -1 : 1))) {
-            const rel = path.join(dir, e.name);
-            if (e.isDirectory()) walk(rel);
-            else if (rel.endsWith(".ts") || rel.endsWith(".json")) files.push(rel);
-        }
-    };
-    walk("components");
-    for (const f of files) h.update(`${f}\n`).update(fs.readFileSync(path.join(ROOT, f)));
-    return h.digest("hex");
-}
-
-/**
- * Builds lib/ as `npm run build` does, unless the last build here had the same
- * inputs and lib/ is still there (a stamp in the cache), and the handler
- * bundle; packs; returns npm's report of the tarball.
- */
-export async function pack(): Promise<{ filename: string; integrity: string }> {
-    fs.mkdirSync(CACHE, { recursive: true });
-    ensureHandlerBundle();
-    const stamp = path.join(CACHE, "lib.hash");
-    const hash = libInputsHash();
-    const fresh =
-        fs.existsSync(stamp) &&
-        fs.readFileSync(stamp, "utf8") === hash &&
-        fs.existsSync(path.join(ROOT, "lib", "testing", "index.d.ts"));
-    if (!fresh) {
-        fs.rmSync(path.join(ROOT, "lib"), { recursive: true, force: true });
-        await node("typescript/bin/tsc", ["-p", "tsconfig.build.json"], ROOT);
-        fs.writeFileSync(stamp, hash);
-    }
-    for (const f of fs.readdirSync(CACHE)) if (f.endsWith(".tgz")) fs.rmSync(path.join(CACHE, f));
-    const { stdout } = await npm(["pack", "--ignore-scripts", "--json", "--pack-destination", CACHE], ROOT);
-    const [report] = JSON.parse(stdout) as { filename: string; integrity: string }[];
-    return report;
-}
 
 /** Writes the consumer project and installs it offline (only what changed). */
 export async function install(tarball: { filename: string; integrity: string }): Promise<void> {
