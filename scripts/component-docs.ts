@@ -12,6 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import ts from "typescript";
+import { programInputs, programSalt, readCached, writeCached } from "./programCache";
 
 const ROOT = path.join(__dirname, "..");
 const ENTRY = path.join(ROOT, "components", "index.ts");
@@ -39,19 +40,17 @@ const begin = (table: "arguments" | "outputs") =>
 const end = (table: "arguments" | "outputs") => `<!-- /${table}-table -->`;
 
 /** The library's own files only (`noResolve`): types from @pulumi/* stay unresolved, which the tables do not need. */
-function program(): ts.Program {
-    const files = ts.sys.readDirectory(path.join(ROOT, "components"), [".ts"], ["**/*.d.ts"]);
-    return ts.createProgram(files, {
-        noEmit: true,
-        noResolve: true,
-        types: [],
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.CommonJS,
-        moduleResolution: ts.ModuleResolutionKind.Node10,
-        resolveJsonModule: true,
-        strict: true,
-    });
-}
+const OPTIONS: ts.CompilerOptions = {
+    noEmit: true,
+    noResolve: true,
+    types: [],
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    resolveJsonModule: true,
+    strict: true,
+};
+const componentFiles = () => ts.sys.readDirectory(path.join(ROOT, "components"), [".ts"], ["**/*.d.ts"]);
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim();
 const cell = (text: string) => oneLine(text).replace(/\|/g, "\\|");
@@ -86,9 +85,26 @@ function isComponentClass(decl: ts.ClassDeclaration): boolean {
     );
 }
 
-/** Every component exported by components/index.ts, with its argument and output rows. */
+const CACHE_NAME = "component-docs";
+
+/**
+ * Every component exported by components/index.ts, with its argument and
+ * output rows. The rows are a function of the program's files (the defaults'
+ * constants are in them too): they are kept with those files' content
+ * (scripts/programCache.ts) and read again while none changed.
+ */
 export function componentDocs(): ComponentDoc[] {
-    const prog = program();
+    const files = componentFiles();
+    const salt = programSalt(ts, OPTIONS, CACHE_NAME);
+    const cached = readCached<ComponentDoc[]>(CACHE_NAME, salt, files);
+    if (cached) return cached;
+    const prog = ts.createProgram(files, OPTIONS);
+    const docs = readComponentDocs(prog);
+    writeCached(CACHE_NAME, programInputs(salt, prog), docs);
+    return docs;
+}
+
+function readComponentDocs(prog: ts.Program): ComponentDoc[] {
     const checker = prog.getTypeChecker();
     const entry = prog.getSourceFile(ENTRY)!;
     const library = require(ENTRY) as Record<string, unknown>;
