@@ -100,6 +100,8 @@ describe("sample app: database access as an IAM-authenticated application role (
         let masterPassword: string;
         const apps: App[] = [];
         const APP_PASSWORD = crypto.randomBytes(12).toString("hex");
+        /** How long a health check result is shared here (1 s by default). */
+        const HEALTH_CACHE_MS = 200;
 
         const env = (overrides: Record<string, string> = {}) => ({
             DB_HOST: "127.0.0.1",
@@ -119,6 +121,7 @@ describe("sample app: database access as an IAM-authenticated application role (
                 env: e,
                 appPassword: APP_PASSWORD,
                 migrationRetryMs: 100,
+                healthCacheMs: HEALTH_CACHE_MS,
                 log: (level, msg, fields) => lines.push(JSON.stringify({ level, msg, ...fields })),
             });
             apps.push(app);
@@ -228,7 +231,7 @@ describe("sample app: database access as an IAM-authenticated application role (
             masterPassword = crypto.randomBytes(18).toString("base64url");
             await admin.query(`ALTER ROLE postgres PASSWORD ${admin.escapeLiteral(masterPassword)}`);
             await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'");
-            await new Promise((r) => setTimeout(r, 1100)); // past the health cache
+            await new Promise((r) => setTimeout(r, HEALTH_CACHE_MS + 100)); // past the health cache
             const checksBefore = app.dbStatus!.checks;
             const res = await fetch(`${url}/api/health/db`);
             expect(res.status, await res.text()).to.equal(200);

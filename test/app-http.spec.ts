@@ -174,7 +174,7 @@ describe("sample app: HTTP hardening (issue 16)", function () {
                 AWS_REGION: "us-east-1",
                 AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
                 AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                DB_CONNECT_TIMEOUT_MS: "1500",
+                DB_CONNECT_TIMEOUT_MS: "1000",
             });
             try {
                 // The attacks of issue 16 do not take the process down.
@@ -211,7 +211,7 @@ describe("sample app: HTTP hardening (issue 16)", function () {
                 expect(idleClosedAt - signalled, "idle connection closed promptly").to.be.below(1000);
                 // A new connection is refused (or, should the kernel still complete a
                 // handshake, never served).
-                const late = await rawExchange(app.port, "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n", 1500);
+                const late = await rawExchange(app.port, "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n", 800);
                 expect(late.text, "a request on a new connection after SIGTERM").to.equal("");
                 const answered = await inFlight;
                 expect(answered.status).to.equal(503);

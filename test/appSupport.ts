@@ -109,7 +109,11 @@ export async function startPostgres(options: { tls?: boolean } = {}): Promise<Te
         password,
         ca: certs?.ca,
         async cleanup() {
-            await Promise.race([pg.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+            let timer: NodeJS.Timeout | undefined;
+            await Promise.race([
+                pg.stop().catch(() => undefined),
+                new Promise((r) => (timer = setTimeout(r, 5000))),
+            ]).finally(() => clearTimeout(timer));
             fs.rmSync(work, { recursive: true, force: true });
             fs.rmSync(dataDir, { recursive: true, force: true });
         },
@@ -137,7 +141,7 @@ export function rawExchange(port: number, payload: string, ms = 3000): Promise<{
     });
 }
 
-/** The app as a child process (`node -r ts-node/register app/server.ts`). */
+/** The app as a child process (`node -r ./scripts/register.js app/server.ts`: TypeScript through esbuild). */
 export interface ChildApp {
     readonly child: ChildProcess;
     readonly port: number;
@@ -148,7 +152,7 @@ export interface ChildApp {
 
 export async function spawnApp(env: Record<string, string>, timeoutMs = 20_000): Promise<ChildApp> {
     const root = path.join(__dirname, "..");
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "app/server.ts"], {
+    const child = spawn(process.execPath, ["-r", "./scripts/register.js", "app/server.ts"], {
         cwd: root,
         env: { PATH: process.env.PATH ?? "", PORT: "0", LISTEN_HOST: "127.0.0.1", ...env },
         stdio: ["ignore", "pipe", "pipe"],

@@ -46,7 +46,7 @@ export async function startApi(
 ): Promise<LocalApi> {
     const child = spawn(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", path.join(ROOT, "app", "server.ts")],
+        ["-r", path.join(ROOT, "scripts", "register.js"), path.join(ROOT, "app", "server.ts")],
         {
             cwd: ROOT,
             env: {
