@@ -174,7 +174,7 @@ describe("sample app: HTTP hardening (issue 16)", function () {
                 AWS_REGION: "us-east-1",
                 AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
                 AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                DB_CONNECT_TIMEOUT_MS: "1000",
+                DB_CONNECT_TIMEOUT_MS: "1500",
             });
             try {
                 // The attacks of issue 16 do not take the process down.
