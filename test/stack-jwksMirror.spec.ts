@@ -34,6 +34,8 @@ for (const [stack, prod, retention] of [
             const bucket = rec.one(J.bucket, `${stack}-jwks-bucket`);
             const env = Object.fromEntries(containerOf(rec).environment.map((e: any) => [e.name, e.value]));
             expect(env.AUTH_JWKS_URI).to.equal(`s3://${bucket.state.bucket}/jwks.json`);
+            // The regional S3 endpoint (through the VPC's gateway endpoint), not a local server's.
+            expect(env).to.not.have.any.keys("S3_ENDPOINT", "S3_FORCE_PATH_STYLE", "AWS_ENDPOINT_URL_S3");
             const reads = taskRoleStatements(rec).filter((s: any) => s.Resource === `${bucket.state.arn}/jwks.json`);
             expect(reads).to.deep.equal([
                 {
