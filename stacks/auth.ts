@@ -42,19 +42,30 @@ declare module "./steps" {
 
 /** The sign-in redirect URLs: configured, else the site's, plus the local server's when enabled, or when a
  * non-prod stack has nothing else (the pool needs one; prod without a site URL is refused by the config rules). */
-export function callbackUrlsOf(config: EnvironmentConfig): { urls: string[]; local: boolean } {
+export function callbackUrlsOf(config: EnvironmentConfig): { urls: string[]; local: boolean; siteKnown: boolean } {
     const configured = config.authCallbackUrls;
     const site = configured.length > 0 ? configured : config.domainName ? [`https://${config.domainName}/`] : [];
     const local = config.authLocalCallbacks || (site.length === 0 && config.environment !== "prod");
-    return { urls: [...site, ...(local && !site.includes(LOCAL_CALLBACK_URL) ? [LOCAL_CALLBACK_URL] : [])], local };
+    const urls = [...site, ...(local && !site.includes(LOCAL_CALLBACK_URL) ? [LOCAL_CALLBACK_URL] : [])];
+    return { urls, local, siteKnown: site.length > 0 };
 }
 
-/** UserAuth's arguments for an environment: the pool, its SPA client, the trigger next to the database. */
-export function userAuthArgs(config: EnvironmentConfig, vpc: SecureVpc, db: PostgresDb): UserAuthArgs {
+/**
+ * UserAuth's arguments for an environment: the pool, its SPA client, the trigger next to the database.
+ * Without configured URLs or a domain, the site is the distribution's own domain, known once the
+ * site exists (`siteUrl`): sign-in from the deployed site works there too.
+ */
+export function userAuthArgs(
+    config: EnvironmentConfig,
+    vpc: SecureVpc,
+    db: PostgresDb,
+    siteUrl?: pulumi.Input<string>,
+): UserAuthArgs {
     const callbacks = callbackUrlsOf(config);
     return {
         production: config.environment === "prod",
         callbackUrls: callbacks.urls,
+        ...(callbacks.siteKnown || siteUrl === undefined ? {} : { siteUrl }),
         allowLocalhostUrls: callbacks.local,
         mfa: config.authMfa,
         threatProtection: config.authThreatProtection,
@@ -82,7 +93,7 @@ export const authStep = step({
     ref: "auth",
     component: "UserAuth",
     name: (c) => `${c.stack}-auth`,
-    args: (c, refs) => userAuthArgs(c, refs.vpc, refs.db),
+    args: (c, refs) => userAuthArgs(c, refs.vpc, refs.db, refs.sitePrep.siteUrl),
     validate: (name, args) => resolveUserAuthSettings(name, args, pulumi.getProject(), pulumi.getStack()),
     create: (name, args) => new UserAuth(name, args),
     afterCreate: (auth, refs) => {
@@ -94,6 +105,7 @@ export const authStep = step({
     keys: {
         production: "environment",
         callbackUrls: "authCallbackUrls",
+        siteUrl: "domainName",
         allowLocalhostUrls: "authLocalCallbacks",
         mfa: "authMfa",
         threatProtection: "authThreatProtection",

@@ -66,6 +66,8 @@ export interface SitePreparation {
     readonly loadBalancer: Pick<EcsEc2ServiceArgs, "ingressPrefixListIds" | "originVerifyHeader">;
     /** The origin header's value (a secret), with ingress "alb". */
     readonly originSecret: pulumi.Output<string> | undefined;
+    /** The site's URL (`https://<domain or distribution domain>`), known once the site exists. */
+    readonly siteUrl: pulumi.Output<string>;
     /** Fills the deferred grants once the site exists. */
     connect(site: StaticSite): void;
 }
@@ -101,6 +103,7 @@ export function prepareSite(config: EnvironmentConfig): SitePreparation {
         },
         loadBalancer,
         originSecret,
+        siteUrl: origin,
         connect(site) {
             resolveStatement(site.mediaReadPolicyStatement);
             resolveOrigin(site.url);

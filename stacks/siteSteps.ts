@@ -99,6 +99,7 @@ export const sitePrepStep = step({
                   }
                 : {},
         originSecret: c.ingress === "alb" ? unknownOutput<string>() : undefined,
+        siteUrl: unknownOutput<string>(),
     }),
 });
 

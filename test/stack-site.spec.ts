@@ -63,6 +63,10 @@ function commonSiteChecks(stack: string, get: () => StackEvaluation) {
         const domain = rec.one("aws:cognito/userPoolDomain:UserPoolDomain").inputs.domain;
         expect(settings.logoutUrl).to.equal(`https://${domain}.auth.us-east-1.amazoncognito.com/logout`);
         expect(settings.revocationUrl).to.equal(`https://${domain}.auth.us-east-1.amazoncognito.com/oauth2/revoke`);
+        // The deployed site itself (its domain, else the distribution's) is a sign-in and sign-out URL.
+        const siteUrl = `${String(get().outputs.applicationUrl)}/`;
+        expect(client.inputs.callbackUrls, "sign-in returns to the site").to.include(siteUrl);
+        expect(client.inputs.logoutUrls, "sign-out returns to the site").to.include(siteUrl);
         // The page returns to its origin's `/`: one of the client's sign-out URLs.
         expect(client.inputs.logoutUrls).to.include.members(
             client.inputs.callbackUrls.filter((u: string) => new URL(u).pathname === "/"),

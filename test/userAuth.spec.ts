@@ -9,6 +9,8 @@ import {
     defaultLogoutUrls,
     domainPrefixProblem,
     redirectUrlProblem,
+    siteUrlProblem,
+    withSiteUrlAdded,
 } from "../components/auth/settings";
 import { dbUserArn, triggerRolePolicy } from "../components/auth/policies";
 
@@ -71,6 +73,21 @@ describe("UserAuth", function () {
             expect(redirectUrlProblem("http://localhost:5173/cb", true)).to.equal(undefined);
             expect(redirectUrlProblem("https://app.example.com/#cb", false)).to.match(/fragment/);
             expect(redirectUrlProblem("https://u:p@app.example.com/", false)).to.equal("has credentials in it");
+        });
+
+        it("adds a site known only at deploy time as <origin>/, and refuses one that is not an https origin", () => {
+            expect(withSiteUrlAdded(["http://localhost:5173/"], "https://d1.cloudfront.net")).to.deep.equal([
+                "http://localhost:5173/",
+                "https://d1.cloudfront.net/",
+            ]);
+            expect(withSiteUrlAdded(["https://d1.cloudfront.net/"], "https://d1.cloudfront.net/")).to.deep.equal([
+                "https://d1.cloudfront.net/",
+            ]);
+            expect(siteUrlProblem("https://d1.cloudfront.net/app")).to.match(/^is not an origin/);
+            expect(siteUrlProblem("http://d1.cloudfront.net")).to.match(/^is not https/);
+            expect(() => withSiteUrlAdded([], "https://d1.cloudfront.net/x?y")).to.throw(
+                /siteUrl: .* is not an origin/,
+            );
         });
 
         it("derives logout URLs from the callback URLs' origins", () => {
@@ -330,6 +347,26 @@ describe("UserAuth", function () {
             }
             expect(rec.resources.filter((x) => x.inputs.tags !== undefined).length).to.be.greaterThan(5);
         });
+    });
+
+    it("adds the site's URL once it is known (a distribution's domain): sign-in and sign-out return there", async () => {
+        const rec = await record(
+            () =>
+                new UserAuth(
+                    "auth",
+                    base({
+                        callbackUrls: [],
+                        siteUrl: pulumi.output("https://d111111abcdef8.cloudfront.net"),
+                    }),
+                ),
+        );
+        const client = rec.one(CLIENT).inputs;
+        expect(client.callbackUrls).to.deep.equal(["https://d111111abcdef8.cloudfront.net/"]);
+        expect(client.logoutUrls).to.deep.equal(["https://d111111abcdef8.cloudfront.net/"]);
+        // Known at construction: checked with the other arguments, before anything is registered.
+        const message = await error({ callbackUrls: [], siteUrl: "http://d1.cloudfront.net" });
+        expect(message).to.include('siteUrl: "http://d1.cloudfront.net" is not https');
+        expect(await error({ callbackUrls: [] })).to.include("callbackUrls");
     });
 
     it("takes SecureVpc's whole Output list of private subnets for the trigger", async () => {

@@ -145,6 +145,26 @@ function checkUrls(problems: Problems, key: string, urls: unknown, allowLocalhos
     return urls as string[];
 }
 
+/**
+ * Why `siteUrl` cannot be a site's URL (an https origin without a path), or
+ * undefined. An Output's value is checked when it is known.
+ */
+export function siteUrlProblem(siteUrl: string): string | undefined {
+    const why = redirectUrlProblem(siteUrl, false);
+    if (why) return why;
+    const u = new URL(siteUrl);
+    if (siteUrl.replace(/\/$/, "") !== u.origin) return "is not an origin (https://host, no path, query or port)";
+    return undefined;
+}
+
+/** `urls` with `<siteUrl>/` added (once). */
+export function withSiteUrlAdded(urls: readonly string[], siteUrl: string): string[] {
+    const why = siteUrlProblem(siteUrl);
+    if (why) throw new Error(`UserAuth siteUrl: ${show(siteUrl)} ${why}`);
+    const url = `${siteUrl.replace(/\/$/, "")}/`;
+    return urls.includes(url) ? [...urls] : [...urls, url];
+}
+
 /** The logout URLs derived from callback URLs: each distinct origin followed by `/`. */
 export function defaultLogoutUrls(callbackUrls: readonly string[]): string[] {
     const origins: string[] = [];
@@ -233,7 +253,12 @@ export function resolveUserAuthSettings(name: string, args: UserAuthArgs, projec
         );
     }
     const local = allowLocalhostUrls === true;
-    const callbackUrls = checkUrls(problems, "callbackUrls", a.callbackUrls, local, 1);
+    if (typeof a.siteUrl === "string") {
+        const why = siteUrlProblem(a.siteUrl);
+        if (why) problems.add(`siteUrl: ${show(a.siteUrl)} ${why}`);
+    }
+    const minCallbacks = a.siteUrl === undefined ? 1 : 0;
+    const callbackUrls = checkUrls(problems, "callbackUrls", a.callbackUrls, local, minCallbacks);
     const logoutUrls =
         a.logoutUrls === undefined
             ? defaultLogoutUrls(callbackUrls)

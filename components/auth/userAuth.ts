@@ -5,7 +5,12 @@ import { nameTags } from "../shared/tags";
 import { ValidationError } from "../shared/validation";
 import { issuerUrl, jwksUrl, OAUTH_SCOPES, prefixDomainHost } from "./policies";
 import { createPostConfirmationTrigger } from "./postConfirmationTrigger";
-import { type MfaMode, resolveUserAuthSettings, type ThreatProtection } from "./settings";
+import { type MfaMode, resolveUserAuthSettings, type ThreatProtection, withSiteUrlAdded } from "./settings";
+
+/** `urls`, plus `<siteUrl>/` once the site's URL is known. */
+function withSiteUrl(urls: string[], siteUrl: pulumi.Input<string> | undefined): pulumi.Input<string[]> {
+    return siteUrl === undefined ? urls : pulumi.output(siteUrl).apply((u) => withSiteUrlAdded(urls, u));
+}
 
 /**
  * Where the post-confirmation trigger runs and which database it writes the
@@ -61,10 +66,17 @@ export interface UserAuthArgs {
     readonly production?: boolean;
     /**
      * Redirect URIs of the single-page app after sign-in (https; `http://localhost`
-     * only with allowLocalhostUrls). At least one.
+     * only with allowLocalhostUrls). At least one, unless siteUrl is given.
      */
     readonly callbackUrls: string[];
-    /** Where users land after sign-out. @default each distinct origin of callbackUrls, followed by `/` */
+    /**
+     * The site's own URL when it is only known at deploy time (a CloudFront
+     * distribution's `https://<id>.cloudfront.net`, without a path): `<siteUrl>/`
+     * is added to the callback URLs and, when logoutUrls is unset, to the logout URLs.
+     * @default unset
+     */
+    readonly siteUrl?: pulumi.Input<string>;
+    /** Where users land after sign-out. @default each distinct origin of callbackUrls (and siteUrl), followed by `/` */
     readonly logoutUrls?: string[];
     /**
      * Accept `http://localhost`, `http://127.0.0.1` and `http://[::1]` URLs in
@@ -245,8 +257,8 @@ export class UserAuth extends pulumi.ComponentResource {
                 allowedOauthFlows: ["code"],
                 allowedOauthScopes: [...OAUTH_SCOPES],
                 supportedIdentityProviders: ["COGNITO"],
-                callbackUrls: s.callbackUrls,
-                logoutUrls: s.logoutUrls,
+                callbackUrls: withSiteUrl(s.callbackUrls, args.siteUrl),
+                logoutUrls: args.logoutUrls === undefined ? withSiteUrl(s.logoutUrls, args.siteUrl) : s.logoutUrls,
                 // Refresh with rotation happens at the token endpoint; REFRESH_TOKEN_AUTH is refused with rotation.
                 explicitAuthFlows: s.refreshTokenRotation
                     ? ["ALLOW_USER_SRP_AUTH"]
