@@ -111,6 +111,8 @@ describe("messages in headless Chromium against the local system", function () {
         await page.getByLabel("Message", { exact: true }).fill("Yes! See you there.");
         await page.getByRole("button", { name: "Send" }).click();
         await page.locator("#message-status", { hasText: `Sent to ${conversation}.` }).waitFor({ timeout: 15_000 });
+        // "Sent" comes with the API's answer; the list is redrawn after it.
+        await page.locator("#messages li p", { hasText: "Yes! See you there." }).waitFor();
         expect(await page.locator("#messages li p").allTextContents()).to.deep.equal([
             "Hello Bob, lunch at noon?",
             "Yes! See you there.",
