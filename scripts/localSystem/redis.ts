@@ -66,7 +66,7 @@ export class RedisServer {
         child.stderr?.on("data", (d) => (output += d));
         this.process = child;
         try {
-            await waitForPong(this.port, 5000);
+            await waitForPong(this.port, 15_000); // generous: a busy machine starts it slowly
         } catch (e) {
             child.kill("SIGKILL");
             throw new Error(`${(e as Error).message}; its output:\n${output}`);
