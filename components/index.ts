@@ -81,6 +81,10 @@ export {
     type LambdaFunctionMetricDimensions,
     type LoadBalancerMetricDimensions,
     type QueueMetricDimensions,
+    FUNCTION_ERROR_EVALUATION,
+    FunctionRuns,
+    type WatchedLambdaFunction,
+    type WatchedQueue,
 } from "./observability";
 export {
     WebFirewall,

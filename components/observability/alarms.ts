@@ -8,6 +8,7 @@ import type {
     LoadBalancerMetricDimensions,
     QueueMetricDimensions,
 } from "./dimensions";
+import { watchedListAlarms, type WatchedLambdaFunction, type WatchedQueue } from "./watchedLists";
 
 /** What Observability watches: each present struct adds its alarms and its dashboard widget. */
 export interface WatchedMetrics {
@@ -19,6 +20,10 @@ export interface WatchedMetrics {
     readonly databaseServerless?: boolean;
     readonly lambdaFunction?: pulumi.Input<LambdaFunctionMetricDimensions>;
     readonly deadLetterQueue?: pulumi.Input<QueueMetricDimensions>;
+    /** More functions, one error alarm each (`lambda-<label>-errors`). */
+    readonly lambdaFunctions?: WatchedLambdaFunction[];
+    /** More failure queues, one depth alarm each (`dlq-<label>-depth`). */
+    readonly deadLetterQueues?: WatchedQueue[];
 }
 
 /** Alarm thresholds, every one resolved. */
@@ -47,6 +52,8 @@ export interface AlarmSpec {
     readonly comparisonOperator: "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold";
     readonly periodSeconds: number;
     readonly evaluationPeriods: number;
+    /** Breaching periods (of the last `evaluationPeriods`) that raise the alarm. @default evaluationPeriods */
+    readonly datapointsToAlarm?: number;
     readonly treatMissingData: "notBreaching" | "breaching" | "missing";
 }
 
@@ -238,7 +245,8 @@ function databaseAlarms(
 /**
  * The alarm set of design notes 002/004 for what is watched: ingress 5xx and
  * latency (load balancer and/or HTTP API), ECS CPU and memory, RDS CPU, free
- * storage and connections, Lambda errors and dead-letter queue depth.
+ * storage and connections, Lambda errors and dead-letter queue depth (the
+ * singular function and queue, then each of the lists).
  */
 export function alarmSpecs(watched: WatchedMetrics, t: AlarmThresholds): AlarmSpec[] {
     const base: Base = { periodSeconds: 300, evaluationPeriods: 2, treatMissingData: "notBreaching" };
@@ -275,5 +283,6 @@ export function alarmSpecs(watched: WatchedMetrics, t: AlarmThresholds): AlarmSp
             evaluationPeriods: 1,
         });
     }
+    specs.push(...watchedListAlarms(watched.lambdaFunctions, watched.deadLetterQueues));
     return specs;
 }

@@ -4,6 +4,8 @@ export type { ObservabilityArgs, ObservabilitySettings } from "./observability";
 export { alarmSpecs } from "./alarms";
 export type { AlarmSpec, AlarmThresholds, WatchedMetrics } from "./alarms";
 export { dashboardBody } from "./dashboard";
+export { FUNCTION_ERROR_EVALUATION, FunctionRuns } from "./watchedLists";
+export type { WatchedLambdaFunction, WatchedQueue } from "./watchedLists";
 export type { DashboardIds } from "./dashboard";
 export type {
     DbInstanceMetricDimensions,

@@ -6,6 +6,7 @@ import { cloudWatchAlarmsPublisher, topicAccessPolicy, topicKeyPolicy } from "..
 import { isKnown, Problems } from "../shared/validation";
 import { alarmSpecs, type AlarmThresholds } from "./alarms";
 import { dashboardBody, type DashboardIds } from "./dashboard";
+import { checkWatchedLists, type WatchedLambdaFunction, type WatchedQueue } from "./watchedLists";
 import type {
     DbInstanceMetricDimensions,
     EcsServiceMetricDimensions,
@@ -52,6 +53,20 @@ export interface ObservabilityArgs {
     readonly lambdaFunction?: pulumi.Input<LambdaFunctionMetricDimensions>;
     /** A dead-letter queue to watch: any message waiting. */
     readonly deadLetterQueue?: pulumi.Input<QueueMetricDimensions>;
+    /**
+     * More Lambda functions to watch, one alarm each (`<name>-lambda-<label>-errors`, `Errors` Sum >= 1):
+     * a request- or event-driven function (`runs: "onRequest"`) on any error in 5 minutes, an hourly job
+     * (`"hourly"`) on errors in 2 of the last 3 hours, a daily job (`"daily"`) on errors 2 days in a row
+     * (FUNCTION_ERROR_EVALUATION). Labels are unique; missing data is not breaching.
+     * @default []
+     */
+    readonly lambdaFunctions?: WatchedLambdaFunction[];
+    /**
+     * More failure queues to watch (dead-letter queues, failure destinations), one alarm each
+     * (`<name>-dlq-<label>-depth`): any message waiting in 5 minutes. Labels are unique.
+     * @default []
+     */
+    readonly deadLetterQueues?: WatchedQueue[];
     /** Application log group shown on the dashboard (recent errors). */
     readonly appLogGroupName?: pulumi.Input<string>;
     /**
@@ -166,8 +181,12 @@ export function resolveObservabilityArgs(name: string, args: ObservabilityArgs) 
                 );
         }
     }
-    if (watched.length === 0) {
-        problems.add(`nothing to watch: expected at least one of ${Object.keys(DIMENSION_KEYS).join(", ")}`);
+    checkWatchedLists(problems, a);
+    const listed = [a.lambdaFunctions, a.deadLetterQueues].some((l) => Array.isArray(l) && l.length > 0);
+    if (watched.length === 0 && !listed) {
+        problems.add(
+            `nothing to watch: expected at least one of ${[...Object.keys(DIMENSION_KEYS), "lambdaFunctions", "deadLetterQueues"].join(", ")}`,
+        );
     }
     if (a.databaseServerless !== undefined) problems.check("databaseServerless", a.databaseServerless, booleanCheck);
     checkTags(problems, "tags", a.tags);
@@ -256,6 +275,7 @@ export class Observability extends pulumi.ComponentResource {
                     comparisonOperator: spec.comparisonOperator,
                     period: spec.periodSeconds,
                     evaluationPeriods: spec.evaluationPeriods,
+                    ...(spec.datapointsToAlarm !== undefined ? { datapointsToAlarm: spec.datapointsToAlarm } : {}),
                     treatMissingData: spec.treatMissingData,
                     alarmActions: [topic.arn],
                     okActions: [topic.arn],
