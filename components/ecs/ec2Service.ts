@@ -44,6 +44,8 @@ export class Ec2Service extends pulumi.ComponentResource {
     public readonly targetGroupArnSuffix: pulumi.Output<string | undefined>;
     /** Function that forces a new deployment on rotation; undefined without `restartOnSecretRotation`. */
     public readonly restartFunctionName: pulumi.Output<string | undefined>;
+    /** Function that keeps the HTTP API's VPC link active (daily); undefined without `httpApi` or with `keepAlive` false. */
+    public readonly keepAliveFunctionName: pulumi.Output<string | undefined>;
     /**
      * Application Auto Scaling resource id of the service's scalable target (`service/<cluster>/<service>`),
      * depending on that target: scheduled actions (`OfficeHours`) take it; undefined without `autoScaling`.
@@ -351,18 +353,20 @@ export class Ec2Service extends pulumi.ComponentResource {
                   )
                 : undefined;
 
-        if (args.httpApi && s.keepAlivePath && keepAliveBundle)
-            vpcLinkKeepAlive(
-                {
-                    name,
-                    apiUrl: args.httpApi.gateway.url,
-                    path: s.keepAlivePath,
-                    logRetentionDays: s.logRetentionDays,
-                    tags: args.tags,
-                },
-                keepAliveBundle,
-                { ...child, dependsOn: [service] },
-            );
+        const keepAlive =
+            args.httpApi && s.keepAlivePath && keepAliveBundle
+                ? vpcLinkKeepAlive(
+                      {
+                          name,
+                          apiUrl: args.httpApi.gateway.url,
+                          path: s.keepAlivePath,
+                          logRetentionDays: s.logRetentionDays,
+                          tags: args.tags,
+                      },
+                      keepAliveBundle,
+                      { ...child, dependsOn: [service] },
+                  )
+                : undefined;
 
         this.serviceName = service.name;
         this.securityGroupId = securityGroup.id;
@@ -374,9 +378,11 @@ export class Ec2Service extends pulumi.ComponentResource {
         this.taskRoleArn = taskRole.arn;
         this.targetGroupArnSuffix = ingress.targetGroupArnSuffix ?? pulumi.output(undefined);
         this.restartFunctionName = restart ? restart.functionName : pulumi.output(undefined);
+        this.keepAliveFunctionName = keepAlive ? keepAlive.functionName : pulumi.output(undefined);
         this.scalingResourceId = scalingResourceId;
         this.registerOutputs({
             restartFunctionName: this.restartFunctionName,
+            keepAliveFunctionName: this.keepAliveFunctionName,
             scalingResourceId: this.scalingResourceId,
             serviceName: this.serviceName,
             securityGroupId: this.securityGroupId,

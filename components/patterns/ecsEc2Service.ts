@@ -93,6 +93,8 @@ export class EcsEc2Service extends pulumi.ComponentResource {
     public readonly taskRoleArn: pulumi.Output<string>;
     /** Function that forces a new deployment on rotation; undefined without `restartOnSecretRotation`. */
     public readonly restartFunctionName: pulumi.Output<string | undefined>;
+    /** Function that keeps the HTTP API's VPC link active (daily); undefined with ingress "alb" or `vpcLinkKeepAlive` false. */
+    public readonly keepAliveFunctionName: pulumi.Output<string | undefined>;
     /** Application Auto Scaling resource id of the service's scalable target (`OfficeHours` takes it); undefined without `autoScaling`. */
     public readonly scalingResourceId: pulumi.Output<string | undefined>;
     /** The cluster the service runs on: more services join it (with `capacityProviderName`). */
@@ -174,6 +176,7 @@ export class EcsEc2Service extends pulumi.ComponentResource {
         this.taskRoleName = service.taskRoleName;
         this.taskRoleArn = service.taskRoleArn;
         this.restartFunctionName = service.restartFunctionName;
+        this.keepAliveFunctionName = service.keepAliveFunctionName;
         this.scalingResourceId = service.scalingResourceId;
         this.cluster = cluster;
         this.loadBalancer = loadBalancer;
@@ -204,6 +207,7 @@ export class EcsEc2Service extends pulumi.ComponentResource {
             taskRoleName: this.taskRoleName,
             taskRoleArn: this.taskRoleArn,
             restartFunctionName: this.restartFunctionName,
+            keepAliveFunctionName: this.keepAliveFunctionName,
             scalingResourceId: this.scalingResourceId,
         });
     }
