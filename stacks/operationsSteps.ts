@@ -20,7 +20,8 @@ import {
 import { cacheStep, messagesStep } from "./messaging";
 import { authStep, jwksStep } from "./auth";
 import { sitePrepStep, siteStep } from "./siteSteps";
-import { step, type Step } from "./steps";
+import type { EnvironmentConfig } from "./config";
+import { step, type Refs, type Step } from "./steps";
 
 function fail(message: string): never {
     throw new Error(message);
@@ -53,6 +54,43 @@ export const billingStep = step({
     },
 });
 
+/** The name of a function a component creates in this environment (its output is undefined otherwise). */
+const present = (name: pulumi.Output<string | undefined>, what: string) =>
+    name.apply((n) => n ?? fail(`${what}: the component created no function`));
+
+/**
+ * The environment's other functions and failure queues, one alarm each: the JWKS mirror (hourly: one
+ * failed run does not page, two within three hours do), the post-confirmation trigger, the message
+ * stream's consumer and the queue of the records it could not process, and the VPC link keep-alive
+ * (daily) with ingress "httpApi".
+ */
+function watchedFunctionsAndQueues(c: EnvironmentConfig, refs: Refs) {
+    const { jwks, auth, messages, service } = refs;
+    const fn = (FunctionName: pulumi.Input<string>) => pulumi.output(FunctionName).apply((n) => ({ FunctionName: n }));
+    return {
+        lambdaFunctions: [
+            { label: "jwks-mirror", dimensions: fn(jwks.functionName), runs: "hourly" as const },
+            { label: "auth-trigger", dimensions: fn(present(auth.triggerFunctionName, "UserAuth trigger")) },
+            { label: "message-consumer", dimensions: fn(messages.consumerFunctionName) },
+            ...(c.ingress === "httpApi"
+                ? [
+                      {
+                          label: "vpc-link-keep-alive",
+                          dimensions: fn(present(service.keepAliveFunctionName, "VPC link keep-alive")),
+                          runs: "daily" as const,
+                      },
+                  ]
+                : []),
+        ],
+        deadLetterQueues: [
+            {
+                label: "message-consumer-failures",
+                dimensions: messages.failureQueueName.apply((QueueName) => ({ QueueName })),
+            },
+        ],
+    };
+}
+
 export const observabilityStep = step({
     ref: "observability",
     component: "Observability",
@@ -79,6 +117,7 @@ export const observabilityStep = step({
             databaseServerless: db.mode === "serverless",
             lambdaFunction: images.functionName.apply((FunctionName) => ({ FunctionName })),
             deadLetterQueue: images.dlqName.apply((QueueName) => ({ QueueName })),
+            ...watchedFunctionsAndQueues(c, refs),
             appLogGroupName: service.logGroupName,
             // One customer managed key for both topics where they share a region (the billing topic's
             // key admits every CloudWatch alarm of the account in us-east-1).
