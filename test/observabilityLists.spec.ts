@@ -75,6 +75,15 @@ describe("observability: lists of functions and failure queues", () => {
         });
     });
 
+    it("evaluates within what PutMetricAlarm accepts, each preset", () => {
+        for (const [runs, e] of Object.entries(FUNCTION_ERROR_EVALUATION)) {
+            const limit = e.periodSeconds < 3600 ? 86400 : 7 * 86400;
+            expect(e.periodSeconds * e.evaluationPeriods, runs).to.be.at.most(limit);
+            expect(e.periodSeconds % 60, runs).to.equal(0);
+            expect(e.datapointsToAlarm, runs).to.be.within(1, e.evaluationPeriods);
+        }
+    });
+
     it("registers one alarm per listed function and queue, beside the singular ones, all notifying the topic", async () => {
         const rec = await record(() => new Observability("web", listed));
         const topic = rec.one("aws:sns/topic:Topic");

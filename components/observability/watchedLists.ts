@@ -12,6 +12,9 @@ import type { LambdaFunctionMetricDimensions, QueueMetricDimensions } from "./di
  * - `hourly`: errors in 2 of the last 3 one-hour periods (an hourly job: one failed run does not page,
  *   a second within three hours does);
  * - `daily`: errors on 2 days in a row (a daily job).
+ *
+ * PutMetricAlarm's limit holds for each: period × evaluation periods at most one day for periods under
+ * an hour, at most 7 days otherwise.
  */
 export const FUNCTION_ERROR_EVALUATION: Readonly<
     Record<
