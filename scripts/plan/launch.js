@@ -17,6 +17,8 @@ Module.enableCompileCache?.(path.join(root, "node_modules", ".cache", "plan-comp
 const { cacheDir, loadLoader } = require("./bootstrap.js");
 const loader = loadLoader();
 loader.installFastTypeScriptLoader(root, cacheDir);
+// How the installed packages resolve, kept between runs (keyed by the installed tree).
+loader.installResolutionCache(root, cacheDir);
 // @pulumi/pulumi loads these at start-up for closure serialization (Lambda code as JavaScript
 // functions), which this program never uses: together about 0.9 s.
 loader.deferModule("@npmcli/arborist", ["Arborist", "Node", "Link", "Edge", "Shrinkwrap"]);

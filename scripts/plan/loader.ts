@@ -140,3 +140,65 @@ export function deferModule(id: string, names: readonly string[]): void {
     placeholder.exports = stub;
     require.cache[file] = placeholder;
 }
+
+/**
+ * Remembers between runs how `require` resolved the installed packages' modules: a plan run
+ * makes about 2,400 resolutions, 0.1 s of probing the file system. Only what the project's
+ * installed tree decides is kept: a request made from a file inside its node_modules, or a bare
+ * package name, resolved into that node_modules. The key is Node's version and the content of
+ * node_modules/.package-lock.json, which npm rewrites at every install, so an install starts a
+ * new cache. Requests from the project's own files (which come and go), calls with options
+ * (`require.resolve(x, { paths })`) and built-in modules are resolved as usual.
+ */
+export function installResolutionCache(root: string, cacheDir: string): void {
+    let tree: Buffer;
+    try {
+        tree = fs.readFileSync(path.join(root, "node_modules", ".package-lock.json"));
+    } catch {
+        return;
+    }
+    const key = createHash("sha256").update(`${process.version}\n`).update(tree).digest("hex").slice(0, 16);
+    const file = path.join(cacheDir, `resolutions-${key}.json`);
+    let known: Record<string, string> = {};
+    try {
+        known = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+    } catch {
+        // First run with this tree.
+    }
+    let added = 0;
+    // This project's installed tree only (the key says nothing of other node_modules folders).
+    const packages = `${fs.realpathSync(path.join(root, "node_modules"))}${path.sep}`;
+    const Module = require("module") as {
+        _resolveFilename: (this: unknown, request: string, parent: unknown, isMain: boolean, o?: unknown) => string;
+        isBuiltin(request: string): boolean;
+    };
+    const original = Module._resolveFilename;
+    Module._resolveFilename = function (request, parent, isMain, options) {
+        const from = (parent as { filename?: string } | undefined)?.filename;
+        if (options !== undefined || isMain || !from || Module.isBuiltin(request)) {
+            return original.call(this, request, parent, isMain, options);
+        }
+        const bare = !request.startsWith(".") && !path.isAbsolute(request);
+        if (!bare && !from.startsWith(packages)) return original.call(this, request, parent, isMain, options);
+        const k = `${path.dirname(from)}\0${request}`;
+        const hit = known[k];
+        if (hit !== undefined) return hit;
+        const resolved = original.call(this, request, parent, isMain, options);
+        if (resolved.startsWith(packages)) {
+            known[k] = resolved;
+            added++;
+        }
+        return resolved;
+    };
+    process.once("exit", () => {
+        if (added === 0) return;
+        try {
+            fs.mkdirSync(cacheDir, { recursive: true });
+            const temp = `${file}.${process.pid}`;
+            fs.writeFileSync(temp, JSON.stringify(known));
+            fs.renameSync(temp, file);
+        } catch {
+            // A read-only or full disk only costs the next run the probing.
+        }
+    });
+}
