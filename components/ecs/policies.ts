@@ -4,7 +4,15 @@
  * one `"*"` resource is `ecr:GetAuthorizationToken`, an action that supports
  * no other resource.
  */
-import { policyDocument as doc, type PolicyDocument, type PolicyStatement } from "../shared/policyDocument";
+import {
+    policyDocument as doc,
+    type PolicyDocument,
+    type PolicyStatement,
+    sessionManagerStatements,
+    trust,
+} from "../shared/policyDocument";
+
+export { trust };
 import { secretResourceArn } from "./containerChecks";
 
 /** Where a role's trust policy is evaluated. */
@@ -28,17 +36,6 @@ export function ecsTasksTrustPolicy(scope: Scope): PolicyDocument {
 /** Trust policy for the container instance role (EC2). */
 export function ec2TrustPolicy(): PolicyDocument {
     return trust("ec2.amazonaws.com");
-}
-
-export function trust(service: string, condition?: PolicyStatement["Condition"]): PolicyDocument {
-    const statement: PolicyStatement = {
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-    };
-    if (condition) statement.Condition = condition;
-    // Trust policies carry no Resource element.
-    return doc([statement]);
 }
 
 /**
@@ -73,30 +70,7 @@ export function instanceRolePolicy(scope: Scope & { readonly clusterName: string
             Action: ["ecs:DiscoverPollEndpoint"],
             Resource: "*",
         },
-        {
-            Sid: "SessionManagerRegistration",
-            Effect: "Allow",
-            Action: ["ssm:UpdateInstanceInformation"],
-            Resource: `arn:${p}:ec2:${r}:${a}:instance/*`,
-        },
-        {
-            // Session Manager's message channels; these actions support no resource.
-            Sid: "SessionManagerChannels",
-            Effect: "Allow",
-            Action: [
-                "ssmmessages:CreateControlChannel",
-                "ssmmessages:CreateDataChannel",
-                "ssmmessages:OpenControlChannel",
-                "ssmmessages:OpenDataChannel",
-                "ec2messages:AcknowledgeMessage",
-                "ec2messages:DeleteMessage",
-                "ec2messages:FailMessage",
-                "ec2messages:GetEndpoint",
-                "ec2messages:GetMessages",
-                "ec2messages:SendReply",
-            ],
-            Resource: "*",
-        },
+        ...sessionManagerStatements(`arn:${p}:ec2:${r}:${a}:instance/*`),
     ]);
 }
 

@@ -5,6 +5,7 @@
  * route table at it, and the figures the docs compare with NAT gateways.
  */
 import type { PolicyDocument, PolicyStatement } from "../shared/iamDocuments";
+import { sessionManagerStatements, trust } from "../shared/policyDocument";
 import { architectureOfInstanceType } from "../shared/instanceTypes";
 
 /** Defaults of the NAT instance arguments. */
@@ -26,10 +27,7 @@ export function natAmiParameter(instanceType: string): string {
  * instance profile; EC2 sets no source account or ARN to condition on).
  */
 export function natInstanceTrustPolicy(): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-    };
+    return trust("ec2.amazonaws.com");
 }
 
 /** Where one zone's NAT instance works. */
@@ -69,30 +67,7 @@ export function natInstancePolicy(s: NatZoneScope): PolicyDocument {
             Resource: ec2("instance/*"),
             Condition: { ArnEquals: { "ec2:InstanceProfile": s.instanceProfileArn } },
         },
-        {
-            Sid: "SessionManagerRegistration",
-            Effect: "Allow",
-            Action: ["ssm:UpdateInstanceInformation"],
-            Resource: ec2("instance/*"),
-        },
-        {
-            // Session Manager's message channels; these actions support no resource.
-            Sid: "SessionManagerChannels",
-            Effect: "Allow",
-            Action: [
-                "ssmmessages:CreateControlChannel",
-                "ssmmessages:CreateDataChannel",
-                "ssmmessages:OpenControlChannel",
-                "ssmmessages:OpenDataChannel",
-                "ec2messages:AcknowledgeMessage",
-                "ec2messages:DeleteMessage",
-                "ec2messages:FailMessage",
-                "ec2messages:GetEndpoint",
-                "ec2messages:GetMessages",
-                "ec2messages:SendReply",
-            ],
-            Resource: "*",
-        },
+        ...sessionManagerStatements(ec2("instance/*")),
     ];
     return { Version: "2012-10-17", Statement: statements };
 }
