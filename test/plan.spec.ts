@@ -22,6 +22,10 @@ import type { CostReport, PlanDocument, PlanResource } from "../scripts/plan/mod
 import { loadPrices } from "../scripts/plan/prices";
 import { readPreview } from "../scripts/plan/preview";
 import { ROOT } from "../scripts/plan/cli";
+import { planResource } from "./harness/planResources";
+
+/** A synthetic resource as the mock engine or a preview would record it. */
+const res = planResource;
 
 const prices = loadPrices(ROOT);
 const H = 730;
@@ -32,24 +36,6 @@ const TARGETS: Record<string, number> = { dev: 20, prod: 200 };
 const usd = (x: number) => Math.round(x * 100) / 100;
 
 // ------------------------------------------------------------------ helpers
-
-let serial = 0;
-/** A synthetic resource as the mock engine or a preview would record it. */
-function res(type: string, name: string, inputs: Record<string, unknown> = {}, extra: Partial<PlanResource> = {}) {
-    serial += 1;
-    return {
-        type,
-        name,
-        urn: `urn:pulumi:test::aws-webapp::${type}::${name}`,
-        id: `id-${serial}`,
-        parent: "",
-        custom: true,
-        protect: false,
-        dependencies: [],
-        inputs,
-        ...extra,
-    } as PlanResource;
-}
 
 function price(resources: PlanResource[]): CostReport {
     return priceResources(resources, prices);

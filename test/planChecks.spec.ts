@@ -10,24 +10,14 @@ import { ROOT } from "../scripts/plan/cli";
 import { priceResources } from "../scripts/plan/cost";
 import type { PlanResource } from "../scripts/plan/model";
 import { loadPrices } from "../scripts/plan/prices";
+import { planResource } from "./harness/planResources";
 
 const prices = loadPrices(ROOT);
-let serial = 0;
-function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlanResource> = {}) {
-    serial += 1;
-    return {
-        type,
-        name,
-        urn: `urn:pulumi:test::aws-webapp::${type}::${name}`,
-        id: `id-${serial}`,
+const res = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlanResource> = {}) =>
+    planResource(type, name, inputs, {
         parent: "urn:pulumi:test::aws-webapp::aws-webapp:index:ContainerImage::web",
-        custom: true,
-        protect: false,
-        dependencies: [],
-        inputs,
         ...extra,
-    } as PlanResource;
-}
+    });
 const checks = (rs: PlanResource[]) => planChecks(rs, priceResources(rs, prices), prices);
 const shows = (rs: PlanResource[], topic: string) =>
     checks(rs)

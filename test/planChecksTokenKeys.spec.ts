@@ -10,19 +10,11 @@ import { ROOT } from "../scripts/plan/cli";
 import { priceResources } from "../scripts/plan/cost";
 import type { PlanResource } from "../scripts/plan/model";
 import { loadPrices } from "../scripts/plan/prices";
+import { planResource } from "./harness/planResources";
 
 const prices = loadPrices(ROOT);
 const res = (type: string, name: string, inputs: Record<string, unknown>, dependencies: string[] = []) =>
-    ({
-        type,
-        name,
-        urn: `urn:pulumi:test::aws-webapp::${type}::${name}`,
-        parent: "",
-        custom: true,
-        protect: false,
-        dependencies,
-        inputs,
-    }) as PlanResource;
+    planResource(type, name, inputs, { dependencies });
 const shows = (rs: PlanResource[], topic: string) =>
     planChecks(rs, priceResources(rs, prices), prices)
         .filter((c) => c.topic === topic)

@@ -2,31 +2,18 @@ import { expect } from "chai";
 import { mocksReady } from "./harness/mocks";
 import { Io, main } from "../scripts/plan";
 import { priceResources } from "../scripts/plan/cost";
-import type { PlanDocument, PlanResource } from "../scripts/plan/model";
+import type { PlanDocument } from "../scripts/plan/model";
 import { FALLBACK_REGION, loadPrices, pricedRegions, pricesForRegion } from "../scripts/plan/prices";
 import { ROOT } from "../scripts/plan/cli";
 import { hourlyPrices, type Offer, refreshTable } from "../scripts/refresh-prices";
+import { planResource } from "./harness/planResources";
+
+/** A synthetic resource as the mock engine or a preview would record it. */
+const res = planResource;
 
 /** The regions the docs name: each has its own table. */
 const DOCUMENTED = ["ap-southeast-1", "eu-central-1", "eu-west-1", "us-east-1", "us-west-2"];
 const base = loadPrices(ROOT);
-
-let serial = 0;
-function res(type: string, name: string, inputs: Record<string, unknown> = {}, extra: Partial<PlanResource> = {}) {
-    serial += 1;
-    return {
-        type,
-        name,
-        urn: `urn:pulumi:test::aws-webapp::${type}::${name}`,
-        id: `id-${serial}`,
-        parent: "",
-        custom: true,
-        protect: false,
-        dependencies: [],
-        inputs,
-        ...extra,
-    } as PlanResource;
-}
 
 function captureIo(): Io & { out: string[]; err: string[] } {
     const out: string[] = [];

@@ -19,21 +19,12 @@ import { loadPrices } from "../scripts/plan/prices";
 import { ROOT } from "../scripts/plan/cli";
 import { evaluate } from "../scripts/plan/evaluate";
 import { buildPlan } from "../scripts/plan/build";
+import { planResource } from "./harness/planResources";
 
 const prices = loadPrices(ROOT);
 
-function res(type: string, name: string, inputs: Record<string, unknown>, dependencies: PlanResource[] = []) {
-    return {
-        type,
-        name,
-        urn: `urn:pulumi:test::aws-webapp::${type}::${name}`,
-        parent: "",
-        custom: true,
-        protect: false,
-        dependencies: dependencies.map((d) => d.urn),
-        inputs,
-    } as PlanResource;
-}
+const res = (type: string, name: string, inputs: Record<string, unknown>, dependencies: PlanResource[] = []) =>
+    planResource(type, name, inputs, { dependencies: dependencies.map((d) => d.urn) });
 
 const lt = res("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
     instanceType: "t4g.small",
