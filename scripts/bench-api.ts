@@ -17,26 +17,15 @@
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { runLoad, type LoadResult, type LoadSpec } from "./benchApi/load";
 import { startIssuer } from "./localSystem/tokenIssuer";
+import { freePort } from "./localSystem/freePort";
 
 const ROOT = path.resolve(__dirname, "..");
 const TARGET_RPS = 3000;
 const TARGET_P99_MS = 20;
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", () => {
-            const { port } = srv.address() as net.AddressInfo;
-            srv.close(() => resolve(port));
-        });
-    });
-}
 
 const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 

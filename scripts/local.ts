@@ -12,7 +12,6 @@
  *   npm run local [-- --port 5173] [-- --no-build] [-- --cache]
  */
 import { execFileSync } from "child_process";
-import * as net from "net";
 import * as path from "path";
 import { startApi, type LocalApi } from "./localSystem/api";
 import { startOidc } from "./localSystem/oidc";
@@ -21,21 +20,11 @@ import { startPostgres, type LocalPostgres } from "./localSystem/postgres";
 import { RedisServer } from "./localSystem/redis";
 import { startSite, type LocalSite } from "./localSystem/site";
 import { LOCAL_REGION, S3_CREDENTIALS, startStorage, type LocalStorage } from "./localSystem/storage";
+export { freePort } from "./localSystem/freePort";
+import { freePort } from "./localSystem/freePort";
 
 const ROOT = path.resolve(__dirname, "..");
 export const LOCAL_BUCKET = "local-media";
-
-/** A free TCP port on 127.0.0.1 (the OS picks it). */
-export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", () => {
-            const { port } = srv.address() as net.AddressInfo;
-            srv.close(() => resolve(port));
-        });
-    });
-}
 
 export interface LocalOptions {
     /** Port of the site (the URL to open); 0 for any. */

